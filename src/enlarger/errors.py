@@ -1,0 +1,138 @@
+"""The one error tree.
+
+Every error a client can cause is an ``EnlargerError`` subclass that carries its HTTP
+status and a public message. ``enlarger.http.errors`` is the one place that turns
+them into JSON responses; nothing parses message strings to recover a code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+
+class EnlargerError(Exception):
+    """Base of every expected error. ``report`` says whether operators should see it."""
+
+    status: ClassVar[int] = 500
+    code: ClassVar[str] = "internal_error"
+    report: ClassVar[bool] = True
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: Mapping[str, Any] = details
+
+    def body(self) -> dict[str, Any]:
+        """The JSON body clients receive."""
+        return {"error": self.code, "message": self.message, **self.details}
+
+
+class ClientError(EnlargerError):
+    status = 400
+    code = "bad_request"
+    report = False
+
+
+class InvalidParameter(ClientError):
+    """A URL parameter is unknown or has a bad value: names what was expected and given."""
+
+    code = "invalid_parameter"
+
+    def __init__(self, parameter: str, expected: str, given: str) -> None:
+        super().__init__(
+            f"parameter {parameter!r}: expected {expected}, got {given!r}",
+            parameter=parameter,
+            expected=expected,
+            given=given,
+        )
+
+
+class OutputTooLarge(ClientError):
+    code = "output_too_large"
+
+
+class Unauthorized(ClientError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(ClientError):
+    status = 403
+    code = "forbidden"
+
+
+class BadSignature(Forbidden):
+    code = "bad_signature"
+
+
+class NotFound(ClientError):
+    status = 404
+    code = "not_found"
+
+
+class MethodNotAllowed(ClientError):
+    status = 405
+    code = "method_not_allowed"
+
+
+class Conflict(ClientError):
+    status = 409
+    code = "conflict"
+
+
+class Expired(ClientError):
+    status = 410
+    code = "expired"
+
+
+class PayloadTooLarge(ClientError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(ClientError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class UnprocessableImage(ClientError):
+    """The source exists but is not an image we can decode, or breaks a limit."""
+
+    status = 422
+    code = "unprocessable_image"
+
+
+class TooManyPixels(UnprocessableImage):
+    code = "too_many_pixels"
+
+
+class Overloaded(EnlargerError):
+    """Shed load: the wait queue is full. Clients should retry after ``retry_after``."""
+
+    status = 429
+    code = "overloaded"
+    report = False
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+class Unavailable(EnlargerError):
+    status = 503
+    code = "unavailable"
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
+class DeadlineExceeded(Unavailable):
+    code = "deadline_exceeded"
+
+
+class ConfigError(EnlargerError):
+    """Bad settings or presets: raised at start-up, never during a request."""
+
+    code = "config_error"

@@ -1,0 +1,44 @@
+"""What the render planner needs to know about a source, read from its header only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: EXIF orientations 5-8 swap width and height once applied.
+_TRANSPOSING = frozenset({5, 6, 7, 8})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFacts:
+    """Header facts of one source image (no pixels decoded).
+
+    ``width``/``height`` are as stored; ``oriented_*`` are after EXIF orientation.
+    ``loader`` is libvips' format name ("jpeg", "png", "webp", "gif", "heif", "tiff", ...).
+    ``interpretation`` is libvips' name ("srgb", "b-w", "cmyk", "rgb16", "grey16", ...).
+    """
+
+    width: int
+    height: int
+    loader: str
+    orientation: int = 1
+    has_alpha: bool = False
+    bands: int = 3
+    interpretation: str = "srgb"
+    has_icc: bool = False
+    pages: int = 1
+
+    @property
+    def oriented_width(self) -> int:
+        return self.height if self.orientation in _TRANSPOSING else self.width
+
+    @property
+    def oriented_height(self) -> int:
+        return self.width if self.orientation in _TRANSPOSING else self.height
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+    @property
+    def greyscale(self) -> bool:
+        return self.interpretation in {"b-w", "grey16"}

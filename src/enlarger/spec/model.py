@@ -1,0 +1,202 @@
+"""The validated, immutable description of one render: what every URL dialect parses into.
+
+Pure values only: no I/O and no pyvips. A ``RenderSpec`` is built once at the edge
+(``spec.imgix`` today, ``spec.thumbor`` later) and never mutated downstream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Fit(StrEnum):
+    CLAMP = "clamp"
+    CLIP = "clip"
+    CROP = "crop"
+    FILL = "fill"
+    FILLMAX = "fillmax"
+    MAX = "max"
+    MIN = "min"
+    SCALE = "scale"
+
+
+class Crop(StrEnum):
+    """imgix ``crop`` values; several may be combined (``top,left``)."""
+
+    TOP = "top"
+    BOTTOM = "bottom"
+    LEFT = "left"
+    RIGHT = "right"
+    ENTROPY = "entropy"
+    EDGES = "edges"
+    FOCALPOINT = "focalpoint"
+
+
+class FillMode(StrEnum):
+    SOLID = "solid"
+    BLUR = "blur"
+
+
+class Flip(StrEnum):
+    H = "h"
+    V = "v"
+    HV = "hv"
+
+
+class Format(StrEnum):
+    """Output formats. ``PJPG`` is progressive JPEG."""
+
+    JPG = "jpg"
+    PJPG = "pjpg"
+    PNG = "png"
+    WEBP = "webp"
+    AVIF = "avif"
+    GIF = "gif"
+    JXL = "jxl"
+
+    @property
+    def media_type(self) -> str:
+        return _MEDIA_TYPES[self]
+
+    @property
+    def extension(self) -> str:
+        return "jpg" if self is Format.PJPG else self.value
+
+
+_MEDIA_TYPES = {
+    Format.JPG: "image/jpeg",
+    Format.PJPG: "image/jpeg",
+    Format.PNG: "image/png",
+    Format.WEBP: "image/webp",
+    Format.AVIF: "image/avif",
+    Format.GIF: "image/gif",
+    Format.JXL: "image/jxl",
+}
+
+
+class ColorSpace(StrEnum):
+    SRGB = "srgb"
+    STRIP = "strip"
+    ORIGIN = "origin"
+
+
+class Auto(StrEnum):
+    FORMAT = "format"
+    COMPRESS = "compress"
+    ENHANCE = "enhance"
+    REDEYE = "redeye"
+
+
+@dataclass(frozen=True, slots=True)
+class Color:
+    """An sRGB colour with alpha; channels 0-255."""
+
+    r: int
+    g: int
+    b: int
+    a: int = 255
+
+    @property
+    def opaque(self) -> bool:
+        return self.a == 255
+
+    def hex(self) -> str:
+        """Canonical form: RRGGBB, or AARRGGBB (imgix order) when not opaque."""
+        rgb = f"{self.r:02x}{self.g:02x}{self.b:02x}"
+        return rgb if self.opaque else f"{self.a:02x}{rgb}"
+
+
+WHITE = Color(255, 255, 255)
+
+
+@dataclass(frozen=True, slots=True)
+class Extent:
+    """A length: whole pixels, or (``relative``) a fraction 0-1 of the source's length."""
+
+    value: float
+    relative: bool = False
+
+    def resolve(self, source_length: float) -> float:
+        return self.value * source_length if self.relative else self.value
+
+
+class Anchor(StrEnum):
+    """Keyword positions allowed in ``rect``'s x (left/center/right) and y (top/middle/bottom)."""
+
+    START = "start"
+    CENTER = "center"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """A source region (imgix ``rect``), in oriented source coordinates.
+
+    x and y are an ``Extent`` or an ``Anchor``; w and h are an ``Extent``.
+    """
+
+    x: Extent | Anchor
+    y: Extent | Anchor
+    w: Extent
+    h: Extent
+
+
+@dataclass(frozen=True, slots=True)
+class FocalPoint:
+    x: float = 0.5
+    y: float = 0.5
+    z: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Geometry:
+    """Everything that decides the output's size and which source pixels it shows."""
+
+    w: Extent | None = None
+    h: Extent | None = None
+    dpr: float = 1.0
+    min_w: int | None = None
+    min_h: int | None = None
+    max_w: int | None = None
+    max_h: int | None = None
+    ar: tuple[float, float] | None = None
+    rect: Rect | None = None
+    fit: Fit = Fit.CLIP
+    crop: frozenset[Crop] = frozenset()
+    focal: FocalPoint = FocalPoint()
+    fill: FillMode | None = None
+    fill_color: Color = WHITE
+
+
+@dataclass(frozen=True, slots=True)
+class Orientation:
+    """User rotation and flips, applied after EXIF auto-orientation."""
+
+    rot: float = 0.0
+    flip: Flip | None = None
+    orient: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """Encoding choices. ``fm=None`` keeps the source's format (or negotiates with auto)."""
+
+    fm: Format | None = None
+    q: int | None = None
+    lossless: bool = False
+    chromasub: int | None = None
+    cs: ColorSpace | None = None
+    bg: Color | None = None
+    auto: frozenset[Auto] = frozenset()
+    dl: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderSpec:
+    """One fully validated render request, independent of the URL dialect it came from."""
+
+    geometry: Geometry = field(default_factory=Geometry)
+    orientation: Orientation = field(default_factory=Orientation)
+    output: Output = field(default_factory=Output)
+    expires: int | None = None

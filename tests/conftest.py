@@ -1,0 +1,1 @@
+"""Fixture modules are registered here; each subsystem keeps its fixtures in tests/support/."""
