@@ -2,14 +2,64 @@
 
 No pyvips here: every number the pipeline needs (which source region, what size, what
 canvas, where the image sits on it) is decided by arithmetic, tested exhaustively.
+
+The imgix rules implemented (docs.imgix.com, Rendering API: size, fit, crop, aspect ratio,
+min/max width/height, rect, dpr, focal point, fill, orientation, rotation):
+
+* **Frame.** Everything happens on the oriented source. ``orient`` *replaces* the EXIF
+  orientation when given (0 ignores EXIF; 90/180/270 are aliases of 6/3/8); otherwise the
+  EXIF tag applies. Orientations 5-8 swap width and height.
+* **rect** is cut first, in whole pixels, clipped to the image. x accepts left/center/right
+  (y: top/middle/bottom) meaning 0, half and all of the room left beside the rectangle;
+  fractions are of the oriented size. The rectangle is then "the source" for all below.
+* **w/h** fractions are of that source. With one of them the other keeps the source's
+  aspect ratio; with neither the output is the source's size.
+* **dpr** multiplies w, h and min/max-*, and only when w or h is given (imgix: "you must
+  specify a width, a height, or both for this parameter to work").
+* **ar** counts only with fit=crop or fit=fill, and only when w and h are not both given:
+  with one of them it yields the other; alone it is the largest box of that ratio inside
+  the source (crop: cut to it at source resolution; fill: the image is fitted in it).
+* **min-w/min-h/max-w/max-h** count only with fit=crop and clamp the output box after
+  the missing side is derived (``fit=crop&h=200&max-w=200`` crops a landscape square).
+* **fit** (box = the requested w x h): clip fits within (upscales); max is clip that
+  never upscales; scale distorts to the box; crop covers the box and cuts the rest;
+  min is crop that never upscales (output keeps the box's ratio but is no larger than the
+  region it shows); fill fits within (upscales) and pads to the box (``fill=solid`` with
+  ``fill-color`` unless ``fill=blur``); fillmax is fill that never upscales; clamp is
+  fill padded by repeating edge pixels. The padded image is centred: imgix documents no
+  alignment for fill.
+* **crop position** (crop and min): centred; top/bottom/left/right pull the region to that
+  edge, opposite values cancel; ``focalpoint`` centres it on (fp-x, fp-y) of the source,
+  clamped so it stays inside, and fp-z divides its size (zooms in); otherwise
+  ``entropy``/``edges`` ask the pipeline for a content-aware position, the directional
+  one being the fallback.
+* **Rounding** to the nearest whole pixel, halves up; no side below 1 px.
+* **rot** turns the image counter-clockwise *within* the frame, zoomed to cover it, so it
+  never changes the canvas (unlike orient).
+* An output side above ``max_output_side`` raises ``OutputTooLarge`` (imgix silently
+  shrinks to 8192; we refuse, so a URL never means two sizes).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from enlarger.spec.model import Color
+from enlarger.errors import OutputTooLarge
+from enlarger.spec.facts import SourceFacts
+from enlarger.spec.model import (
+    Anchor,
+    Color,
+    Crop,
+    Extent,
+    FillMode,
+    Fit,
+    Geometry,
+    Rect,
+    RenderSpec,
+)
 
 
 class Interest(StrEnum):
@@ -39,14 +89,19 @@ class Box:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """The geometry of one render, in the oriented frame (after EXIF and ``orient``).
+    """The geometry of one render, in the oriented frame.
+
+    The frame is the stored pixels turned by ``orientation`` (an EXIF value 1-8: the
+    ``orient`` parameter when given, which replaces the EXIF tag, else the EXIF tag).
 
     1. take ``region`` of the oriented source (when ``interest`` is set, ``region`` gives
-       the size and the fallback position; the pipeline may slide it within ``bounds``);
+       the size and the fallback position; the pipeline may slide it within ``bounds``,
+       which is the ``rect`` or the whole frame);
     2. resize it to exactly ``scaled`` pixels;
     3. place it at ``offset`` on a ``canvas``-sized image filled per ``pad``/``pad_color``
-       (no padding when ``canvas == scaled``);
-    4. rotate by ``rotate`` degrees.
+       (``pad`` is None exactly when ``canvas == scaled``);
+    4. rotate by ``rotate`` degrees counter-clockwise within the canvas, zoomed to cover
+       it (imgix ``rot``): the output stays ``canvas``-sized.
     """
 
     bounds: Box
@@ -58,8 +113,209 @@ class Plan:
     pad: Pad | None = None
     pad_color: Color | None = None
     rotate: float = 0.0
+    orientation: int = 1
 
     @property
     def scale(self) -> float:
         """The larger of the two axis scale factors (for shrink-on-load)."""
         return max(self.scaled[0] / self.region.width, self.scaled[1] / self.region.height)
+
+
+#: imgix ``orient`` degree aliases (and 0, "ignore EXIF") as EXIF orientations.
+_ORIENT_ALIASES = {0: 1, 90: 6, 180: 3, 270: 8}
+_CROPPING = frozenset({Fit.CROP, Fit.MIN})
+_PADDING = frozenset({Fit.FILL, Fit.FILLMAX, Fit.CLAMP})
+_NO_UPSCALE = frozenset({Fit.MAX, Fit.MIN, Fit.FILLMAX})
+_ASPECT_FITS = frozenset({Fit.CROP, Fit.FILL})
+#: where an Anchor puts a rectangle, as a share of the room left beside it.
+_ANCHOR_SHARE = {Anchor.START: 0.0, Anchor.CENTER: 0.5, Anchor.END: 1.0}
+
+
+def make_plan(spec: RenderSpec, facts: SourceFacts, max_output_side: int = 8192) -> Plan:
+    """Decide the geometry of rendering ``spec`` from a source with ``facts``.
+
+    Raises ``OutputTooLarge`` when a side of the output would exceed ``max_output_side``.
+    """
+    geometry = spec.geometry
+    orientation = effective_orientation(spec, facts)
+    frame = dataclasses.replace(facts, orientation=orientation)
+    source = _source_box(geometry.rect, frame.oriented_width, frame.oriented_height)
+    box = _target_box(geometry, source)
+    if geometry.fit in _CROPPING:
+        region, scaled = _crop(geometry, source, box)
+        canvas = scaled
+    else:
+        region = source
+        scaled = _resized(geometry.fit, source, box)
+        canvas = (_px(box[0]), _px(box[1])) if geometry.fit in _PADDING else scaled
+    _check_size(canvas, max_output_side)
+    pad = _pad(geometry) if canvas != scaled else None
+    return Plan(
+        bounds=source,
+        region=region,
+        scaled=scaled,
+        canvas=canvas,
+        offset=((canvas[0] - scaled[0]) // 2, (canvas[1] - scaled[1]) // 2),
+        interest=_interest(geometry) if _smaller(region, source) else None,
+        pad=pad,
+        pad_color=geometry.fill_color if pad is Pad.SOLID else None,
+        rotate=spec.orientation.rot % 360.0,
+        orientation=orientation,
+    )
+
+
+def effective_orientation(spec: RenderSpec, facts: SourceFacts) -> int:
+    """The EXIF orientation (1-8) that takes the stored pixels to the planning frame."""
+    orient = spec.orientation.orient
+    if orient is None:
+        return facts.orientation
+    return _ORIENT_ALIASES.get(orient, orient)
+
+
+def _round(value: float) -> int:
+    """Nearest integer, halves up (imgix: 300x200 at w=100 is 100x67)."""
+    return math.floor(value + 0.5)
+
+
+def _px(value: float) -> int:
+    """A length in whole pixels, never below one."""
+    return max(1, _round(value))
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
+
+
+def _source_box(rect: Rect | None, width: int, height: int) -> Box:
+    """The part of the oriented source that the fit modes size: ``rect`` or all of it."""
+    if rect is None:
+        return Box(0, 0, width, height)
+    rect_w = min(_px(rect.w.resolve(width)), width)
+    rect_h = min(_px(rect.h.resolve(height)), height)
+    left = min(_round(_rect_start(rect.x, width, rect_w)), width - 1)
+    top = min(_round(_rect_start(rect.y, height, rect_h)), height - 1)
+    return Box(left, top, min(rect_w, width - left), min(rect_h, height - top))
+
+
+def _rect_start(position: Extent | Anchor, full: int, size: int) -> float:
+    if isinstance(position, Anchor):
+        return (full - size) * _ANCHOR_SHARE[position]
+    return max(0.0, position.resolve(full))
+
+
+def _target_box(geometry: Geometry, source: Box) -> tuple[float, float]:
+    """The requested output box in device pixels, both sides known."""
+    width = geometry.w.resolve(source.width) if geometry.w is not None else None
+    height = geometry.h.resolve(source.height) if geometry.h is not None else None
+    density = geometry.dpr if width is not None or height is not None else 1.0
+    if geometry.ar is not None and geometry.fit in _ASPECT_FITS:
+        width, height = _with_aspect(geometry.ar, width, height, source)
+    if width is None and height is None:
+        width, height = source.width, source.height
+    elif width is None:
+        assert height is not None
+        width = height * source.width / source.height
+    elif height is None:
+        height = width * source.height / source.width
+    width, height = width * density, height * density
+    if geometry.fit is Fit.CROP:
+        width = _limit(width, geometry.min_w, geometry.max_w, density)
+        height = _limit(height, geometry.min_h, geometry.max_h, density)
+    return max(width, 1.0), max(height, 1.0)
+
+
+def _with_aspect(
+    ar: tuple[float, float], width: float | None, height: float | None, source: Box
+) -> tuple[float | None, float | None]:
+    """Complete a box from ``ar``; both sides given win over it (imgix)."""
+    ratio = ar[0] / ar[1]
+    if width is not None and height is not None:
+        return width, height
+    if width is not None:
+        return width, width / ratio
+    if height is not None:
+        return height * ratio, height
+    if source.width / source.height > ratio:
+        return source.height * ratio, source.height
+    return source.width, source.width / ratio
+
+
+def _limit(length: float, least: int | None, most: int | None, density: float) -> float:
+    if least is not None:
+        length = max(length, least * density)
+    if most is not None:
+        length = min(length, most * density)
+    return length
+
+
+def _resized(fit: Fit, source: Box, box: tuple[float, float]) -> tuple[int, int]:
+    """The scaled size of the whole source for the fit modes that do not crop."""
+    if fit is Fit.SCALE:
+        return _px(box[0]), _px(box[1])
+    factor = min(box[0] / source.width, box[1] / source.height)
+    if fit in _NO_UPSCALE:
+        factor = min(factor, 1.0)
+    return _px(source.width * factor), _px(source.height * factor)
+
+
+def _crop(geometry: Geometry, source: Box, box: tuple[float, float]) -> tuple[Box, tuple[int, int]]:
+    """The region a crop shows and its output size (fit=crop, fit=min)."""
+    zoom = geometry.focal.z if Crop.FOCALPOINT in geometry.crop else 1.0
+    factor = max(box[0] / source.width, box[1] / source.height) * max(zoom, 1.0)
+    width = min(box[0] / factor, source.width)
+    height = min(box[1] / factor, source.height)
+    region = _place(geometry, source, width, height)
+    if geometry.fit is Fit.MIN and factor > 1.0:
+        return region, (_px(width), _px(height))
+    return region, (_px(box[0]), _px(box[1]))
+
+
+def _place(geometry: Geometry, source: Box, width: float, height: float) -> Box:
+    """Position a ``width`` x ``height`` region inside ``source`` per ``crop``/focal point."""
+    crop = geometry.crop
+    if Crop.FOCALPOINT in crop:
+        left = source.left + geometry.focal.x * source.width - width / 2
+        top = source.top + geometry.focal.y * source.height - height / 2
+    else:
+        left = source.left + (source.width - width) * _pull(crop, Crop.LEFT, Crop.RIGHT)
+        top = source.top + (source.height - height) * _pull(crop, Crop.TOP, Crop.BOTTOM)
+    left = _clamp(left, source.left, source.left + source.width - width)
+    top = _clamp(top, source.top, source.top + source.height - height)
+    return Box(left, top, width, height)
+
+
+def _pull(crop: frozenset[Crop], start: Crop, end: Crop) -> float:
+    """0 at the start edge, 0.5 centred (neither or both given), 1 at the end edge."""
+    return 0.5 + 0.5 * ((end in crop) - (start in crop))
+
+
+def _smaller(region: Box, source: Box) -> bool:
+    return region.width < source.width or region.height < source.height
+
+
+def _interest(geometry: Geometry) -> Interest | None:
+    if geometry.fit not in _CROPPING or Crop.FOCALPOINT in geometry.crop:
+        return None
+    if Crop.ENTROPY in geometry.crop:
+        return Interest.ENTROPY
+    if Crop.EDGES in geometry.crop:
+        return Interest.ATTENTION
+    return None
+
+
+def _pad(geometry: Geometry) -> Pad:
+    if geometry.fit is Fit.CLAMP:
+        return Pad.CLAMP
+    return Pad.BLUR if geometry.fill is FillMode.BLUR else Pad.SOLID
+
+
+def _check_size(canvas: tuple[int, int], max_output_side: int) -> None:
+    if max(canvas) > max_output_side:
+        width, height = canvas
+        raise OutputTooLarge(
+            f"the output would be {width}x{height} pixels; each side may be at most "
+            f"{max_output_side} (lower w, h or dpr)",
+            width=width,
+            height=height,
+            max_output_side=max_output_side,
+        )
