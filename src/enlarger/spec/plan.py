@@ -92,7 +92,8 @@ class Plan:
     """The geometry of one render, in the oriented frame.
 
     The frame is the stored pixels turned by ``orientation`` (an EXIF value 1-8: the
-    ``orient`` parameter when given, which replaces the EXIF tag, else the EXIF tag).
+    ``orient`` parameter when given, which replaces the EXIF tag, else the EXIF tag), then
+    flipped per ``flip`` (a flip changes no size).
 
     1. take ``region`` of the oriented source (when ``interest`` is set, ``region`` gives
        the size and the fallback position; the pipeline may slide it within ``bounds``,
@@ -100,8 +101,9 @@ class Plan:
     2. resize it to exactly ``scaled`` pixels;
     3. place it at ``offset`` on a ``canvas``-sized image filled per ``pad``/``pad_color``
        (``pad`` is None exactly when ``canvas == scaled``);
-    4. rotate by ``rotate`` degrees counter-clockwise within the canvas, zoomed to cover
-       it (imgix ``rot``): the output stays ``canvas``-sized.
+    4. rotate by ``rotate`` degrees counter-clockwise about the centre, enlarged by
+       ``rotate_zoom`` so that it still covers the canvas, and cut back to ``canvas``
+       (imgix ``rot`` turns the image within its frame: the output stays that size).
     """
 
     bounds: Box
@@ -119,6 +121,14 @@ class Plan:
     def scale(self) -> float:
         """The larger of the two axis scale factors (for shrink-on-load)."""
         return max(self.scaled[0] / self.region.width, self.scaled[1] / self.region.height)
+
+    @property
+    def rotate_zoom(self) -> float:
+        """The enlargement that lets the canvas turned by ``rotate`` cover the canvas."""
+        turn = math.radians(self.rotate)
+        cos, sin = abs(math.cos(turn)), abs(math.sin(turn))
+        width, height = self.canvas
+        return max(cos + sin * height / width, cos + sin * width / height)
 
 
 #: imgix ``orient`` degree aliases (and 0, "ignore EXIF") as EXIF orientations.

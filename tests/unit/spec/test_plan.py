@@ -384,6 +384,25 @@ def test_rot_goes_to_the_plan_and_keeps_the_canvas(rot: float, rotate: float) ->
     assert (result.rotate, result.canvas) == (rotate, (120, 80))
 
 
+@pytest.mark.parametrize(
+    ("canvas", "rot", "zoom"),
+    [
+        pytest.param((120, 80), 0.0, 1.0, id="none"),
+        pytest.param((100, 100), 45.0, 2**0.5, id="square-45"),
+        pytest.param((200, 100), 90.0, 2.0, id="landscape-90"),
+        pytest.param((100, 200), 270.0, 2.0, id="portrait-270"),
+        pytest.param((200, 100), 180.0, 1.0, id="half-turn"),
+        pytest.param((300, 100), 30.0, 3**0.5 / 2 + 1.5, id="wide-30"),
+    ],
+)
+def test_rotation_zooms_to_cover_the_canvas(
+    canvas: tuple[int, int], rot: float, zoom: float
+) -> None:
+    result = plan(canvas, rot=rot)
+    assert result.canvas == canvas
+    assert result.rotate_zoom == pytest.approx(zoom)
+
+
 # the output size limit
 
 

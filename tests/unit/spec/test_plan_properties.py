@@ -101,6 +101,7 @@ def test_plans_stay_in_bounds(
     assert 0 <= plan.offset[1] <= plan.canvas[1] - plan.scaled[1]
     assert (plan.pad is None) == (plan.canvas == plan.scaled)
     assert 0.0 <= plan.rotate < 360.0
+    assert plan.rotate_zoom >= 1.0 - EPS
 
 
 def _px(value: float) -> int:
