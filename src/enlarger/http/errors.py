@@ -1,0 +1,88 @@
+"""The one place that turns errors into HTTP responses.
+
+Every error body is JSON: ``{"error": code, "message": ..., **details}``. Error
+responses are never cached (``Cache-Control: no-store``); 429 and 503 carry
+``Retry-After``. An exception that is not an ``EnlargerError`` is a bug: it is logged
+with its traceback and answered with a generic 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from enlarger.errors import EnlargerError, Overloaded, Unavailable
+
+log = structlog.get_logger("enlarger.http")
+
+_CODES_BY_STATUS = {404: "not_found", 405: "method_not_allowed"}
+
+
+def error_response(
+    status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> Response:
+    return JSONResponse(
+        dict(body), status, headers={"cache-control": "no-store", **(headers or {})}
+    )
+
+
+def enlarger_error_response(exc: EnlargerError) -> Response:
+    headers = {}
+    if isinstance(exc, Overloaded | Unavailable):
+        headers["retry-after"] = str(exc.retry_after)
+    if exc.report:
+        log.warning("request_failed", error=exc.code, message=exc.message, status=exc.status)
+    return error_response(exc.status, exc.body(), headers)
+
+
+async def handle_enlarger_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, EnlargerError)
+    return enlarger_error_response(exc)
+
+
+async def handle_http_exception(_: Request, exc: Exception) -> Response:
+    """Starlette's own errors (unknown route, wrong method) in the same JSON shape."""
+    assert isinstance(exc, HTTPException)
+    code = _CODES_BY_STATUS.get(exc.status_code, HTTPStatus(exc.status_code).phrase.lower())
+    body = {"error": code.replace(" ", "_"), "message": exc.detail}
+    return error_response(exc.status_code, body, exc.headers)
+
+
+EXCEPTION_HANDLERS = {
+    EnlargerError: handle_enlarger_error,
+    HTTPException: handle_http_exception,
+}
+
+
+class UnexpectedErrors:
+    """ASGI middleware: any other exception becomes a logged 500 with a JSON body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            log.exception("unhandled_error", method=scope.get("method"), path=scope.get("path"))
+            if started:
+                raise
+            body = {"error": "internal_error", "message": "internal server error"}
+            await error_response(500, body)(scope, receive, send)

@@ -1,0 +1,112 @@
+"""The render route: verify, parse, answer 304 early, read, render in the pool, respond.
+
+``Renderer.respond`` is the whole flow for one source in one origin, so every route
+that renders (the web folder here, uploaded images later) shares it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from enlarger.errors import ClientError, DeadlineExceeded
+from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
+from enlarger.http.pool import RenderPool
+from enlarger.imaging import RenderOptions, render
+from enlarger.origins.base import Origin, SourceStat
+from enlarger.security.signing import check_expiry, verify
+from enlarger.settings import Settings
+from enlarger.spec.canonical import canonical
+from enlarger.spec.imgix import parse
+from enlarger.spec.model import Format, RenderSpec
+from enlarger.spec.negotiate import accepted_formats, varies_with_accept
+
+
+@dataclass(frozen=True, slots=True)
+class Negotiated:
+    """A parsed request: the spec, the formats the client accepts, and whether that varied."""
+
+    spec: RenderSpec
+    accepted: frozenset[Format]
+    varies: bool
+
+
+class Renderer:
+    def __init__(
+        self, settings: Settings, pool: RenderPool, options: RenderOptions, version: str
+    ) -> None:
+        self._server = settings.server
+        self._sign_key = settings.render.sign_key
+        self._pool = pool
+        self._options = options
+        self._version = version
+
+    async def respond(self, request: Request, origin: Origin, path: str) -> Response:
+        """Render ``path`` from ``origin`` as the request's signed imgix query asks."""
+        negotiated = self._negotiate(request)
+        deadline = asyncio.timeout(self._server.deadline_s)
+        try:
+            async with deadline:
+                return await self._respond(request, negotiated, origin, path)
+        except TimeoutError:
+            if deadline.expired():
+                raise DeadlineExceeded(
+                    f"the render took longer than {self._server.deadline_s:g} s", retry_after=1
+                ) from None
+            raise
+
+    def _negotiate(self, request: Request) -> Negotiated:
+        raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
+        raw_query: bytes = request.scope.get("query_string", b"")
+        verify(self._sign_key, raw_path, raw_query)
+        try:
+            query = raw_query.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ClientError("the query string is not valid UTF-8") from None
+        spec = parse(query)
+        check_expiry(spec.expires, time.time())
+        varies = varies_with_accept(spec.output)
+        return Negotiated(spec, accepted_formats(request.headers.get("accept")), varies)
+
+    async def _respond(
+        self, request: Request, negotiated: Negotiated, origin: Origin, path: str
+    ) -> Response:
+        source = await origin.stat(path)
+        headers = self._cache_headers(source, negotiated)
+        if none_match(request.headers.get("if-none-match"), headers["etag"]):
+            return Response(status_code=304, headers=headers)
+        data = await origin.read(path)
+        spec, accepted, options = negotiated.spec, negotiated.accepted, self._options
+        rendered = await self._pool.run(lambda: render(data, spec, accepted, options))
+        headers["content-type"] = rendered.format.media_type
+        headers["content-length"] = str(len(rendered.data))
+        if spec.output.dl is not None:
+            headers["content-disposition"] = content_disposition(spec.output.dl)
+        body = b"" if request.method == "HEAD" else rendered.data
+        return Response(body, headers=headers)
+
+    def _cache_headers(self, source: SourceStat, negotiated: Negotiated) -> dict[str, str]:
+        accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
+        etag = strong_etag(self._version, source.identity, canonical(negotiated.spec), accepted)
+        headers = {
+            "etag": etag,
+            "last-modified": http_date(source.mtime),
+            "cache-control": self._server.cache_control,
+        }
+        if negotiated.varies:
+            headers["vary"] = "Accept"
+        return headers
+
+
+def web_folder_routes(renderer: Renderer, origin: Origin) -> list[Route]:
+    """``GET|HEAD /{path}``: imgix's web-folder source. A catch-all: mount it last."""
+
+    async def endpoint(request: Request) -> Response:
+        return await renderer.respond(request, origin, request.path_params["path"])
+
+    return [Route("/{path:path}", endpoint, methods=["GET", "HEAD"], name="render")]

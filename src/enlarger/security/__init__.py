@@ -1,0 +1,1 @@
+"""Request security: imgix URL signatures and expiry (``signing``), the SSRF guard (``ssrf``)."""
