@@ -1,1 +1,5 @@
 """Fixture modules are registered here; each subsystem keeps its fixtures in tests/support/."""
+
+pytest_plugins = [
+    "tests.support.seaweedfs",
+]
