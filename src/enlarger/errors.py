@@ -66,6 +66,12 @@ class BadSignature(Forbidden):
     code = "bad_signature"
 
 
+class BlockedAddress(Forbidden):
+    """A client-given URL leads to a loopback, private or otherwise non-public address."""
+
+    code = "blocked_address"
+
+
 class NotFound(ClientError):
     status = 404
     code = "not_found"
@@ -105,6 +111,20 @@ class UnprocessableImage(ClientError):
 
 class TooManyPixels(UnprocessableImage):
     code = "too_many_pixels"
+
+
+class FetchFailed(ClientError):
+    """A client-given URL could not be fetched (DNS, connection, error status)."""
+
+    status = 422
+    code = "fetch_failed"
+
+
+class FetchTimeout(FetchFailed):
+    """A client-given URL did not answer in time: the upstream timed out, hence 504."""
+
+    status = 504
+    code = "fetch_timeout"
 
 
 class Overloaded(EnlargerError):

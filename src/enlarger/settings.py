@@ -77,6 +77,9 @@ class JobSettings:
     max_attempts: int = 5
     #: a claimed job whose worker stops heartbeating is claimed again after this long.
     job_lease_s: float = 60.0
+    #: retry backoff: about ``retry_base_s * 2**(attempt-1)`` seconds with jitter, capped.
+    retry_base_s: float = 2.0
+    retry_cap_s: float = 300.0
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ class IngestSettings:
     keep_gps: bool = False
     #: the public base of render URLs in API responses; empty: derived from the request.
     public_url: str = ""
+    #: HMAC-SHA256 key that signs webhook events; empty: events are sent unsigned.
+    webhook_secret: str = ""
 
 
 DEFAULT_PRESETS: Mapping[str, str] = {
