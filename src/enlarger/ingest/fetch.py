@@ -1,0 +1,93 @@
+"""Download an image for a URL import, through the SSRF guard, within byte and time limits.
+
+Every hop (the URL and each redirect target) is checked for scheme and connected only to
+vetted addresses. Limits: the byte limit is enforced on ``Content-Length`` and again while
+streaming (413); ``timeout_s`` bounds the whole fetch including redirects, and connect
+and read get the same bound each. Timeouts answer 504 (the upstream was too slow);
+DNS failures, refused connections, protocol errors and non-2xx answers 422.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import anyio
+import httpcore
+
+from enlarger.errors import FetchFailed, FetchTimeout, PayloadTooLarge
+from enlarger.security.ssrf import check_url, guarded_pool
+
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_HEADERS = [(b"User-Agent", b"Enlarger-URL-import/1"), (b"Accept", b"image/*")]
+_FAILURES = (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol)
+
+
+async def fetch_image(
+    url: str,
+    *,
+    max_bytes: int,
+    timeout_s: float,
+    allow_private: bool,
+    max_redirects: int = MAX_REDIRECTS,
+) -> bytes:
+    """Return the body behind ``url``; raise a 4xx/504 ``EnlargerError`` when it can't."""
+    check_url(url)
+    try:
+        with anyio.fail_after(timeout_s):
+            async with guarded_pool(allow_private) as pool:
+                return await _follow(pool, url, max_bytes, timeout_s, max_redirects)
+    except (TimeoutError, httpcore.TimeoutException) as exc:
+        raise FetchTimeout(f"the URL did not answer within {timeout_s:g}s", url=url) from exc
+    except _FAILURES as exc:
+        raise FetchFailed(f"cannot fetch the URL: {exc or type(exc).__name__}", url=url) from exc
+
+
+async def _follow(
+    pool: httpcore.AsyncConnectionPool,
+    url: str,
+    max_bytes: int,
+    timeout_s: float,
+    max_redirects: int,
+) -> bytes:
+    timeouts = {"connect": timeout_s, "read": timeout_s, "write": timeout_s, "pool": timeout_s}
+    for _hop in range(max_redirects + 1):
+        check_url(url)
+        async with pool.stream(
+            "GET", url, headers=_HEADERS, extensions={"timeout": timeouts}
+        ) as response:
+            location = _header(response, b"location")
+            if response.status in _REDIRECTS and location:
+                url = urljoin(url, location)
+                continue
+            if not 200 <= response.status < 300:
+                raise FetchFailed(
+                    f"the URL answered HTTP {response.status}", url=url, status=response.status
+                )
+            return await _read_limited(response, max_bytes)
+    raise FetchFailed(f"more than {max_redirects} redirects", url=url)
+
+
+def _header(response: httpcore.Response, name: bytes) -> str | None:
+    for key, value in response.headers:
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
+
+
+async def _read_limited(response: httpcore.Response, max_bytes: int) -> bytes:
+    declared = _header(response, b"content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise _too_large(max_bytes)
+    chunks: list[bytes] = []
+    received = 0
+    async for chunk in response.aiter_stream():
+        received += len(chunk)
+        if received > max_bytes:
+            raise _too_large(max_bytes)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(max_bytes: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"the image is larger than {max_bytes} bytes", limit=max_bytes)
