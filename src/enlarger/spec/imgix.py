@@ -1,0 +1,203 @@
+"""The imgix URL dialect: a raw query string -> ``RenderSpec``.
+
+One declarative table (``PARAMETERS``) says, for each supported parameter, its imgix
+name and aliases, which ``spec.args`` parser reads it and where the value goes in the
+``RenderSpec``. ``spec.canonical`` writes specs back with the same table.
+
+Decoding follows imgix's clients (js-core ``encodeURIComponent``, imgix-python
+``quote``): ``%XX`` escapes are UTF-8 and ``+`` is a literal plus, never a space. No
+valid value of a supported parameter except ``dl`` can contain a plus, so reading it
+literally only changes file names, and keeps what was signed and what is read the same.
+
+Choices made where imgix leaves room:
+
+* ``<name>64`` (base64url value) works for every parameter except ``auto``, as at imgix.
+* A parameter given twice, also through an alias or its ``64`` form, is a 400; only
+  ``auto`` may repeat (imgix documents ``auto=compress&auto=format``), values merged.
+* Empty values are a 400, except ``dl=`` (download under the source's own name:
+  ``Output.dl == ""``) and the ignored ``ixlib`` and ``s``.
+* ``auto=true`` is imgix's old spelling of ``auto=enhance``. ``enhance`` and ``redeye``
+  are accepted and kept in the spec (so canonical strings and cache keys keep them) but
+  the pipeline applies neither: a URL written for imgix still renders.
+* Values imgix defines that this server does not implement (``fit=facearea``,
+  ``crop=faces``, generative fills, ``cs=adobergb1998``, imgix-only formats...) are a
+  400 whose ``expected`` text says they are not supported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from enlarger.errors import InvalidParameter
+from enlarger.spec import args
+from enlarger.spec.model import (
+    Auto,
+    ColorSpace,
+    Crop,
+    FillMode,
+    Fit,
+    Flip,
+    Format,
+    RenderSpec,
+)
+from enlarger.spec.negotiate import DEFAULT_WRITABLE
+
+#: accepted and ignored: the client library tag and the signature (security/ checks it).
+IGNORED = frozenset({"ixlib", "s"})
+
+_COLOR = args.ColorArg(unsupported=frozenset({"imgixorange", "imgixblue"}))
+_SIDE = args.Length(args.Range(2, 8192))
+_LIMIT = args.Integer(args.Range(1, 8192))
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One imgix parameter: its name, aliases, parser, and the RenderSpec field it sets."""
+
+    name: str
+    arg: args.Arg[Any]
+    path: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    base64: bool = True
+    repeatable: bool = False
+
+
+#: In canonical order: geometry, orientation, output, expiry.
+PARAMETERS: tuple[Param, ...] = (
+    Param("w", _SIDE, ("geometry", "w"), ("width",)),
+    Param("h", _SIDE, ("geometry", "h"), ("height",)),
+    Param("dpr", args.Number(args.Range(0, 5, min_exclusive=True)), ("geometry", "dpr")),
+    Param("min-w", _LIMIT, ("geometry", "min_w"), ("min-width",)),
+    Param("min-h", _LIMIT, ("geometry", "min_h"), ("min-height",)),
+    Param("max-w", _LIMIT, ("geometry", "max_w"), ("max-width",)),
+    Param("max-h", _LIMIT, ("geometry", "max_h"), ("max-height",)),
+    Param("ar", args.Ratio(), ("geometry", "ar")),
+    Param("rect", args.RectArg(), ("geometry", "rect")),
+    Param("fit", args.Choice(Fit, frozenset({"facearea"})), ("geometry", "fit"), ("f",)),
+    Param(
+        "crop",
+        args.ChoiceList(args.Choice(Crop, frozenset({"faces"}))),
+        ("geometry", "crop"),
+    ),
+    Param("fp-x", args.UNIT_SCALAR, ("geometry", "focal", "x")),
+    Param("fp-y", args.UNIT_SCALAR, ("geometry", "focal", "y")),
+    Param("fp-z", args.Number(args.Range(1, 100)), ("geometry", "focal", "z")),
+    Param(
+        "fill",
+        args.Choice(FillMode, frozenset({"gen", "generative", "gradient"})),
+        ("geometry", "fill"),
+    ),
+    Param("fill-color", _COLOR, ("geometry", "fill_color"), ("fillcolor",)),
+    Param("rot", args.Angle(), ("orientation", "rot")),
+    Param("flip", args.Choice(Flip), ("orientation", "flip")),
+    Param(
+        "orient",
+        args.IntegerChoice((0, 1, 2, 3, 4, 5, 6, 7, 8, 90, 180, 270)),
+        ("orientation", "orient"),
+        ("or",),
+    ),
+    Param(
+        "fm",
+        args.Choice(
+            Format,
+            frozenset(
+                {"jp2", "json", "jxr", "mp4", "png8", "png32", "webm", "blurhash", "spritesheet"}
+            ),
+        ),
+        ("output", "fm"),
+    ),
+    Param("q", args.Integer(args.Range(0, 100)), ("output", "q")),
+    Param("lossless", args.Boolean(), ("output", "lossless")),
+    Param("chromasub", args.IntegerChoice((444, 422, 420)), ("output", "chromasub")),
+    Param(
+        "cs",
+        args.Choice(ColorSpace, frozenset({"adobergb1998", "tinysrgb"})),
+        ("output", "cs"),
+    ),
+    Param("bg", _COLOR, ("output", "bg")),
+    Param(
+        "auto",
+        args.ChoiceList(args.Choice(Auto, synonyms={"true": Auto.ENHANCE})),
+        ("output", "auto"),
+        base64=False,
+        repeatable=True,
+    ),
+    Param("dl", args.Filename(), ("output", "dl")),
+    Param("expires", args.TIMESTAMP, ("expires",)),
+)
+
+_BY_NAME = {name: p for p in PARAMETERS for name in (p.name, *p.aliases)}
+_SUPPORTED = "a supported parameter: " + ", ".join(p.name for p in PARAMETERS)
+
+
+def parse(query: str, writable: frozenset[Format] = DEFAULT_WRITABLE) -> RenderSpec:
+    """Parse a raw (still percent-encoded) imgix query string into a ``RenderSpec``.
+
+    ``writable`` are the formats this libvips can write; ``fm`` must name one of them.
+    Raises ``InvalidParameter`` (400) naming the first bad parameter.
+    """
+    spec = RenderSpec()
+    given: dict[str, str] = {}
+    for key, raw in _pairs(query):
+        if key in IGNORED:
+            continue
+        param, text = _lookup(key, raw)
+        value = param.arg.parse(key, text)
+        if param.name in given:
+            if not param.repeatable:
+                first = given[param.name]
+                raise InvalidParameter(
+                    key, f"{param.name} only once (already given as {first})", raw
+                )
+            value = value | value_at(spec, param)
+        given[param.name] = key
+        if param.name == "fm" and value not in writable:
+            names = ", ".join(f.value for f in Format if f in writable)
+            raise InvalidParameter(key, f"a format this server writes: one of {names}", text)
+        spec = _replace(spec, param.path, value)
+    return spec
+
+
+def value_at(spec: RenderSpec, param: Param) -> Any:
+    """The value ``param`` sets in ``spec``."""
+    value: Any = spec
+    for name in param.path:
+        value = getattr(value, name)
+    return value
+
+
+def _replace(obj: Any, path: tuple[str, ...], value: Any) -> Any:
+    head, *rest = path
+    inner = _replace(getattr(obj, head), tuple(rest), value) if rest else value
+    return dataclasses.replace(obj, **{head: inner})
+
+
+def _pairs(query: str) -> Iterator[tuple[str, str]]:
+    """Decoded ``(name, value)`` pairs; empty segments (``a=1&&b=2``) are skipped."""
+    for segment in query.split("&"):
+        if segment:
+            key, _, raw = segment.partition("=")
+            name = _decode(key, key)
+            yield name, _decode(name, raw)
+
+
+def _decode(parameter: str, text: str) -> str:
+    try:
+        return unquote(text, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidParameter(parameter, "percent-encoded UTF-8", text) from None
+
+
+def _lookup(key: str, raw: str) -> tuple[Param, str]:
+    """The parameter ``key`` names and its text, decoding ``<name>64`` base64url values."""
+    param = _BY_NAME.get(key)
+    if param is not None:
+        return param, raw
+    plain = _BY_NAME.get(key.removesuffix("64")) if key.endswith("64") else None
+    if plain is not None and plain.base64:
+        return plain, args.decode_base64url(key, raw)
+    raise InvalidParameter(key, _SUPPORTED, raw)

@@ -1,0 +1,88 @@
+"""Which output format a render gets: from ``fm``, from ``Accept`` with ``auto=format``, or
+from the source itself.
+
+Only explicit ``image/avif`` and ``image/webp`` media ranges count as support: browsers
+send ``*/*`` and ``image/*`` whether or not they decode AVIF or WebP.
+"""
+
+from __future__ import annotations
+
+from enlarger.spec.facts import SourceFacts
+from enlarger.spec.model import Auto, Format, Output
+
+#: formats libvips writes in every build we ship; JPEG XL only when the caller says so.
+DEFAULT_WRITABLE: frozenset[Format] = frozenset(Format) - {Format.JXL}
+
+_NEGOTIABLE = {"image/avif": Format.AVIF, "image/webp": Format.WEBP}
+
+#: libvips loader -> the format a render keeps when neither fm nor auto=format decides.
+#: "heif" covers both HEIC and AVIF and is not told apart by its loader: HEIC is not a web
+#: format, so those sources fall back to JPEG/PNG like TIFF, PDF or SVG.
+_KEPT = {
+    "jpeg": Format.JPG,
+    "png": Format.PNG,
+    "webp": Format.WEBP,
+    "gif": Format.GIF,
+    "jxl": Format.JXL,
+}
+
+
+def accepted_formats(accept: str | None) -> frozenset[Format]:
+    """AVIF and WebP when the ``Accept`` header names them with a q-value above 0.
+
+    A type listed with ``q=0`` anywhere is refused even if listed again; a malformed
+    q-value makes that one media range count for nothing.
+    """
+    offered: set[Format] = set()
+    refused: set[Format] = set()
+    for media_range in (accept or "").split(","):
+        media_type, *params = (part.strip() for part in media_range.split(";"))
+        fmt = _NEGOTIABLE.get(media_type.lower())
+        if fmt is None:
+            continue
+        q = _quality(params)
+        if q is None:
+            continue
+        (offered if q > 0 else refused).add(fmt)
+    return frozenset(offered - refused)
+
+
+def _quality(params: list[str]) -> float | None:
+    """The ``q`` parameter (RFC 9110 weight: 0 to 1, at most three decimals); 1 if absent."""
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() != "q":
+            continue
+        value = value.strip()
+        head, _, decimals = value.partition(".")
+        if head not in {"0", "1"} or len(decimals) > 3 or not (decimals or "0").isdigit():
+            return None
+        weight = float(value)
+        return weight if weight <= 1 else None
+    return 1.0
+
+
+def choose_format(
+    output: Output,
+    accepted: frozenset[Format],
+    facts: SourceFacts,
+    writable: frozenset[Format] = DEFAULT_WRITABLE,
+) -> Format:
+    """``fm`` wins; then ``auto=format`` (AVIF, WebP, else PNG for alpha, else JPEG); then
+    the source's own format when it is writable; else JPEG, or PNG when there is alpha."""
+    if output.fm is not None:
+        return output.fm
+    if Auto.FORMAT in output.auto:
+        for preferred in (Format.AVIF, Format.WEBP):
+            if preferred in accepted and preferred in writable:
+                return preferred
+    else:
+        kept = _KEPT.get(facts.loader)
+        if kept is not None and kept in writable:
+            return kept
+    return Format.PNG if facts.has_alpha else Format.JPG
+
+
+def varies_with_accept(output: Output) -> bool:
+    """True when the format depends on ``Accept``: ``auto=format`` and no ``fm``."""
+    return output.fm is None and Auto.FORMAT in output.auto
