@@ -13,7 +13,7 @@ import asyncio
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from enlarger.errors import Overloaded
@@ -48,7 +48,7 @@ class RenderPool:
         future.add_done_callback(self._release)
         return await asyncio.wrap_future(future)
 
-    def _release(self, _: Future[object] | None = None) -> None:
+    def _release(self, _: object = None) -> None:
         with self._lock:
             self._admitted -= 1
 

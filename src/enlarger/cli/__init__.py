@@ -1,0 +1,22 @@
+"""The ``enlarger`` command. Each subcommand module registers itself with one line below."""
+
+from __future__ import annotations
+
+import typer
+
+from enlarger.cli import render, serve
+
+app = typer.Typer(
+    name="enlarger",
+    help="Enlarger: an imgix-compatible, self-hosted image service.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+serve.register(app)
+render.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,111 @@
+"""``enlarger serve``: run the HTTP service with uvicorn.
+
+Each option falls back to its ``ENLARGER_*`` environment variable (``ENLARGER_PORT``,
+``ENLARGER_ORIGINALS``, ...), then to the TOML config file, then to the default:
+``Settings.load`` applies that order for every setting, so the options pass ``None``
+through when not given.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import structlog
+import typer
+import uvicorn
+
+from enlarger.app import build_app
+from enlarger.cli.errors import reported_errors
+from enlarger.settings import Settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="serve")(serve)
+
+
+def serve(
+    originals: Annotated[
+        Path | None, typer.Option(help="Web folder served by relative path [ENLARGER_ORIGINALS].")
+    ] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind [ENLARGER_HOST; default 127.0.0.1].")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to bind, 0 for any free one [ENLARGER_PORT; 8080].")
+    ] = None,
+    sign_key: Annotated[
+        str | None,
+        typer.Option(help="imgix signing key: every URL must carry a valid s [ENLARGER_SIGN_KEY]."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML settings file [ENLARGER_CONFIG].")
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the embedded database and objects [ENLARGER_DATA_DIR]."),
+    ] = None,
+) -> None:
+    """Serve renders (and the API) over HTTP."""
+    with reported_errors():
+        overrides = {
+            "originals": originals,
+            "host": host,
+            "port": port,
+            "sign_key": sign_key,
+            "data_dir": data_dir,
+        }
+        settings = Settings.load(config_file=config, overrides=overrides)
+        configure_logging()
+        app = build_app(settings)
+        sock = bind(settings.server.host, settings.server.port)
+    host_, port_ = sock.getsockname()[:2]
+    shown_host = f"[{host_}]" if ":" in host_ else host_
+    typer.echo(f"Enlarger listening on http://{shown_host}:{port_}")
+    server = uvicorn.Server(
+        uvicorn.Config(app, access_log=False, log_config=None, server_header=False)
+    )
+    server.run(sockets=[sock])
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Bind before announcing the address, so what is printed is what listens (port 0 too)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def configure_logging() -> None:
+    """JSON log lines on stderr, for structlog and the standard library (uvicorn) alike."""
+    shared: list[structlog.types.Processor] = [
+        structlog.stdlib.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                structlog.processors.JSONRenderer(),
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
