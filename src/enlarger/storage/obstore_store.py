@@ -29,7 +29,7 @@ class ObstoreStore:
     """Wraps an obstore ``LocalStore`` or ``S3Store`` and translates its errors to ours."""
 
     def __init__(
-        self, store: LocalStore | S3Store, description: str, list_chunk_size: int = 500
+        self, store: LocalStore | S3Store, description: str, list_chunk_size: int = 100
     ) -> None:
         self._store = store
         self._description = description
@@ -84,11 +84,23 @@ class ObstoreStore:
 
     async def list(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
         prefix = check_prefix(prefix)
-        with self._errors("list", prefix):
-            stream = obstore.list(self._store, prefix or None, chunk_size=self._list_chunk_size)
-            async for chunk in stream:
-                for meta in chunk:
-                    yield _info(meta)
+        try:
+            with self._errors("list", prefix):
+                stream = obstore.list(self._store, prefix or None, chunk_size=self._list_chunk_size)
+                async for chunk in stream:
+                    for meta in chunk:
+                        yield _info(meta)
+        except StorageUnavailableError:
+            # A local folder cannot be walked below a file: nothing lives there (as on S3).
+            if not await self._below_an_object(prefix):
+                raise
+
+    async def _below_an_object(self, prefix: str) -> bool:
+        segments = prefix.split("/")
+        for depth in range(1, len(segments)):
+            if await self.exists("/".join(segments[:depth])):
+                return True
+        return False
 
     async def _delete_many(self, keys: Sequence[str]) -> None:
         try:
