@@ -2,4 +2,5 @@
 
 pytest_plugins = [
     "tests.support.seaweedfs",
+    "tests.support.render_app",
 ]

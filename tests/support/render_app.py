@@ -1,0 +1,76 @@
+"""Fixtures for the render service: an originals folder of real photos and app clients."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+from starlette.applications import Starlette
+
+from enlarger.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+BASE_URL = "http://images.example.com"
+
+#: name in the originals folder -> fixture file; the odd names are what signing must survive.
+ORIGINALS = {
+    "rocket.jpg": "skimage_rocket.jpg",  # 640x427 JPEG
+    "rgba.png": "plasma_icecold_rgba_320.png",  # 320x180 RGBA PNG
+    "sub dir/ünï cödé & co.jpg": "skimage_rocket.jpg",
+    "odd/a+b=c;d$e@f,g(1)!'~*.jpg": "skimage_rocket.jpg",
+    "東京/写真 1.jpg": "skimage_rocket.jpg",
+}
+ROCKET_SIZE = (640, 427)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def originals(tmp_path: Path) -> Path:
+    root = tmp_path / "originals"
+    for name, fixture in ORIGINALS.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(FIXTURES / fixture, target)
+    return root
+
+
+def make_app(originals: Path | None, **overrides: Any) -> Starlette:
+    """The real app over ``originals`` with settings overrides (field name -> value)."""
+    from enlarger.app import build_app  # here, not at the top: plugin import stays light
+
+    settings = Settings.load(environ={}, overrides={"originals": originals, **overrides})
+    return build_app(settings)
+
+
+@asynccontextmanager
+async def client_for(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+        yield client
+
+
+def decoded(body: bytes) -> Image.Image:
+    """Decode a response body with Pillow, an independent decoder."""
+    image = Image.open(io.BytesIO(body))
+    image.load()
+    return image
+
+
+def error_of(response: httpx.Response) -> Mapping[str, Any]:
+    """The JSON body of an error response, after the checks every error must pass."""
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["cache-control"] == "no-store"
+    body: dict[str, Any] = response.json()
+    assert isinstance(body["message"], str)
+    return body
