@@ -1,0 +1,1 @@
+"""Uploads: sniffing, validation, content addressing, metadata, URL import."""

@@ -1,0 +1,1 @@
+"""Signed webhook events with retries and a delivery log."""

@@ -1,0 +1,65 @@
+"""One delivery attempt of a webhook event: a signed POST through the SSRF guard.
+
+Redirects are not followed (a callback must answer where it was registered). Any 2xx is
+success; everything else, including a blocked or unreachable address, is a failed
+attempt the ``webhook`` job retries with backoff.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import anyio
+import httpcore
+
+from enlarger.errors import EnlargerError
+from enlarger.security.ssrf import check_url, guarded_pool
+from enlarger.webhooks.signing import SIGNATURE_HEADER, signature_header
+
+USER_AGENT = b"Enlarger-Webhooks/1"
+_FAILURES = (httpcore.NetworkError, httpcore.ProtocolError, httpcore.TimeoutException)
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """The outcome of one POST: the response status, or why there was none."""
+
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+async def post_event(
+    url: str, body: bytes, *, secret: str, allow_private: bool, timeout_s: float
+) -> Attempt:
+    """POST ``body`` (JSON) to ``url``, signed when ``secret`` is set; never raises."""
+    started = time.monotonic()
+    headers = [(b"Content-Type", b"application/json"), (b"User-Agent", USER_AGENT)]
+    if secret:
+        header = signature_header(secret, int(time.time()), body)
+        headers.append((SIGNATURE_HEADER.encode(), header.encode()))
+    timeouts = {"connect": timeout_s, "read": timeout_s, "write": timeout_s, "pool": timeout_s}
+    status: int | None = None
+    error: str | None = None
+    try:
+        check_url(url)
+        with anyio.fail_after(timeout_s):
+            async with guarded_pool(allow_private) as pool:
+                response = await pool.request(
+                    "POST", url, headers=headers, content=body, extensions={"timeout": timeouts}
+                )
+        status = response.status
+        if not 200 <= status < 300:
+            error = f"the receiver answered HTTP {status}"
+    except EnlargerError as exc:
+        error = exc.message
+    except TimeoutError:
+        error = f"no answer within {timeout_s:g}s"
+    except _FAILURES as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    return Attempt(status, error, round((time.monotonic() - started) * 1000))
