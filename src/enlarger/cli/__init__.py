@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from enlarger.cli import render, serve
+from enlarger.cli import render, serve, sync
 
 app = typer.Typer(
     name="enlarger",
@@ -16,6 +16,7 @@ app = typer.Typer(
 
 serve.register(app)
 render.register(app)
+sync.register(app)
 
 
 def main() -> None:

@@ -40,7 +40,9 @@ class StorageUnavailableError(StorageError, Unavailable):
         self.operation = operation
 
     def __str__(self) -> str:
-        return f"{self.operation} failed on {self.store}: {self.__cause__ or self.message}"
+        # obstore appends a multi-line debug dump to its messages; keep the summary line.
+        cause = str(self.__cause__ or self.message).strip().splitlines()[0]
+        return f"{self.operation} failed on {self.store}: {cause}"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
