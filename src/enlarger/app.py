@@ -22,7 +22,7 @@ from enlarger.http.errors import EXCEPTION_HANDLERS, UnexpectedErrors
 from enlarger.http.health import health_routes
 from enlarger.http.pool import RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
-from enlarger.imaging import RenderOptions
+from enlarger.imaging import RenderOptions, writable_formats
 from enlarger.origins.local import WebFolder
 from enlarger.settings import RenderSettings, Settings
 
@@ -32,7 +32,7 @@ Component = Callable[[], AbstractAsyncContextManager[object]]
 def build_app(settings: Settings) -> Starlette:
     pool = RenderPool(settings.server.render_threads, settings.server.render_queue)
     options = render_options(settings.render)
-    renderer = Renderer(settings, pool, options, renderer_version())
+    renderer = Renderer(settings, pool, options, writable_formats(), renderer_version())
     routes: list[BaseRoute] = [
         *health_routes(pool, options),
         *web_folder(settings.render, renderer),  # catch-all: keep last
@@ -41,12 +41,14 @@ def build_app(settings: Settings) -> Starlette:
     middleware = [Middleware(UnexpectedErrors)]
     if settings.server.cors_origin:
         middleware.insert(0, Middleware(AllowOrigin, origin=settings.server.cors_origin))
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan(components),
     )
+    app.state.render_pool = pool
+    return app
 
 
 def render_options(render: RenderSettings) -> RenderOptions:

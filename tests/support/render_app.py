@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import shutil
+import threading
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -74,3 +76,19 @@ def error_of(response: httpx.Response) -> Mapping[str, Any]:
     body: dict[str, Any] = response.json()
     assert isinstance(body["message"], str)
     return body
+
+
+@asynccontextmanager
+async def held_render_threads(app: Starlette, jobs: int) -> AsyncIterator[None]:
+    """Occupy the app's render pool with ``jobs`` jobs that wait until the block ends."""
+    pool = app.state.render_pool
+    release = threading.Event()
+    tasks = [asyncio.create_task(pool.run(lambda: release.wait(10))) for _ in range(jobs)]
+    try:
+        async with asyncio.timeout(5):
+            while pool.admitted < jobs:
+                await asyncio.sleep(0.001)
+        yield
+    finally:
+        release.set()
+        await asyncio.gather(*tasks)

@@ -16,6 +16,7 @@ import typer
 from enlarger.app import render_options
 from enlarger.cli.errors import reported_errors
 from enlarger.imaging import render as render_image
+from enlarger.imaging import writable_formats
 from enlarger.settings import Settings
 from enlarger.spec.imgix import parse
 from enlarger.spec.model import Format, RenderSpec
@@ -41,7 +42,7 @@ def render(
     """Render SOURCE as QUERY asks and write the result to OUTPUT."""
     with reported_errors():
         settings = Settings.load(config_file=config)
-        spec = with_format_from(parse(query), output)
+        spec = with_format_from(parse(query, writable_formats()), output)
         rendered = render_image(
             source.read_bytes(), spec, accepted_formats(None), render_options(settings.render)
         )

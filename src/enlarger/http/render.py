@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -38,12 +39,18 @@ class Negotiated:
 
 class Renderer:
     def __init__(
-        self, settings: Settings, pool: RenderPool, options: RenderOptions, version: str
+        self,
+        settings: Settings,
+        pool: RenderPool,
+        options: RenderOptions,
+        writable: frozenset[Format],
+        version: str,
     ) -> None:
         self._server = settings.server
         self._sign_key = settings.render.sign_key
         self._pool = pool
         self._options = options
+        self._writable = writable
         self._version = version
 
     async def respond(self, request: Request, origin: Origin, path: str) -> Response:
@@ -68,7 +75,7 @@ class Renderer:
             query = raw_query.decode("utf-8")
         except UnicodeDecodeError:
             raise ClientError("the query string is not valid UTF-8") from None
-        spec = parse(query)
+        spec = parse(query, self._writable)
         check_expiry(spec.expires, time.time())
         varies = varies_with_accept(spec.output)
         return Negotiated(spec, accepted_formats(request.headers.get("accept")), varies)
@@ -86,7 +93,8 @@ class Renderer:
         headers["content-type"] = rendered.format.media_type
         headers["content-length"] = str(len(rendered.data))
         if spec.output.dl is not None:
-            headers["content-disposition"] = content_disposition(spec.output.dl)
+            filename = spec.output.dl or download_name(path, rendered.format)
+            headers["content-disposition"] = content_disposition(filename)
         body = b"" if request.method == "HEAD" else rendered.data
         return Response(body, headers=headers)
 
@@ -101,6 +109,12 @@ class Renderer:
         if negotiated.varies:
             headers["vary"] = "Accept"
         return headers
+
+
+def download_name(path: str, output: Format) -> str:
+    """``dl=`` without a name: the source's own name with the output's extension."""
+    stem = PurePosixPath(path).stem or "image"
+    return f"{stem}.{output.extension}"
 
 
 def web_folder_routes(renderer: Renderer, origin: Origin) -> list[Route]:
