@@ -1,0 +1,96 @@
+"""The imaging package's public API: probe, render, check_decodes, writable_formats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyvips
+
+from enlarger.errors import InvalidParameter, TooManyPixels
+from enlarger.imaging.encode import encode
+from enlarger.imaging.errors import decode_errors
+from enlarger.imaging.formats import writable_formats
+from enlarger.imaging.pipeline import run_steps
+from enlarger.imaging.probe import probe
+from enlarger.imaging.state import Run
+from enlarger.spec.facts import SourceFacts
+from enlarger.spec.model import Format, RenderSpec
+from enlarger.spec.negotiate import choose_format
+from enlarger.spec.plan import make_plan
+
+__all__ = [
+    "RenderOptions",
+    "Rendered",
+    "check_decodes",
+    "probe",
+    "render",
+    "writable_formats",
+]
+
+#: the box ``check_decodes`` decodes into: small enough for JPEG/WebP shrink-on-load.
+_CHECK_SIZE = 256
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    max_source_pixels: int = 50_000_000
+    max_output_side: int = 8192
+    #: libvips' default AVIF effort takes seconds: live renders use 0-2.
+    avif_effort: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    data: bytes
+    format: Format
+    width: int
+    height: int
+
+
+def render(
+    data: bytes, spec: RenderSpec, accepted: frozenset[Format], options: RenderOptions
+) -> Rendered:
+    """Render ``data`` per ``spec``: probe, pixel limit, format, plan, pipeline, encode.
+
+    Raises ``UnprocessableImage`` (undecodable source), ``TooManyPixels`` (checked on the
+    header, before any decoding), ``OutputTooLarge`` and ``InvalidParameter`` (a format
+    this libvips cannot write).
+    """
+    facts = probe(data)
+    check_pixels(facts, options.max_source_pixels)
+    writable = writable_formats()
+    fmt = choose_format(spec.output, accepted, facts, writable)
+    if fmt not in writable:
+        raise InvalidParameter("fm", "a format this server can write", fmt.value)
+    plan = make_plan(spec, facts, options.max_output_side)
+    with decode_errors():
+        done = run_steps(Run(data=data, spec=spec, facts=facts, plan=plan, format=fmt))
+        encoded = encode(
+            done.image,
+            fmt,
+            spec.output,
+            keep_profile=done.keep_profile,
+            avif_effort=options.avif_effort,
+        )
+    return Rendered(encoded, fmt, done.image.width, done.image.height)
+
+
+def check_pixels(facts: SourceFacts, max_source_pixels: int) -> None:
+    if facts.pixels > max_source_pixels:
+        raise TooManyPixels(
+            f"the image has {facts.pixels} pixels; the limit is {max_source_pixels}",
+            width=facts.width,
+            height=facts.height,
+            limit=max_source_pixels,
+        )
+
+
+def check_decodes(data: bytes) -> SourceFacts:
+    """Decode ``data`` once, shrunk on load, failing (422) on truncated or corrupt data."""
+    facts = probe(data)
+    with decode_errors():
+        image = pyvips.Image.thumbnail_buffer(
+            data, _CHECK_SIZE, height=_CHECK_SIZE, option_string="fail_on=error"
+        )
+        image.avg()
+    return facts

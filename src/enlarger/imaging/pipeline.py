@@ -1,0 +1,36 @@
+"""The fixed order of the pixel pipeline. Each step is one function ``Run -> Run``.
+
+1. load: shrink-on-load decode at the Plan's scale, into 8-bit sRGB/greyscale
+2. orient: the Plan's orientation (EXIF or ``orient``), then ``flip``
+3. region: the Plan's region (smartcrop when the Plan asks for interest)
+4. resize: exactly ``Plan.scaled``
+5. pad: to ``Plan.canvas`` (solid, blur, clamp)
+6. rotate: ``rot`` within the canvas
+7. colour: the output's ICC profile (kept only for ``cs=origin``)
+8. alpha: flattened onto ``bg`` for formats without alpha; ``bg`` fills transparency
+Encoding (``encode.py``) follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from enlarger.imaging.state import Run
+from enlarger.imaging.steps.alpha import alpha
+from enlarger.imaging.steps.colour import colour
+from enlarger.imaging.steps.load import load
+from enlarger.imaging.steps.orient import orient
+from enlarger.imaging.steps.pad import pad
+from enlarger.imaging.steps.region import region
+from enlarger.imaging.steps.resize import resize
+from enlarger.imaging.steps.rotate import rotate
+
+Step = Callable[[Run], Run]
+
+STEPS: tuple[Step, ...] = (load, orient, region, resize, pad, rotate, colour, alpha)
+
+
+def run_steps(run: Run) -> Run:
+    for step in STEPS:
+        run = step(run)
+    return run

@@ -1,0 +1,44 @@
+"""Header facts of a source, read without decoding its pixels."""
+
+from __future__ import annotations
+
+import pyvips
+
+from enlarger.errors import UnprocessableImage
+from enlarger.imaging.errors import decode_errors
+from enlarger.imaging.formats import READABLE_LOADERS, loader_name
+from enlarger.spec.facts import SourceFacts
+
+
+def probe(data: bytes) -> SourceFacts:
+    """Read ``data``'s header (libvips opens lazily: no pixel is decoded here).
+
+    Raises ``UnprocessableImage`` when libvips cannot load it or it is not a format we
+    accept as a source (libvips also reads CSV, matrix and raw files, which are not images).
+    """
+    with decode_errors():
+        image = pyvips.Image.new_from_buffer(data, "")
+    loader = loader_name(image)
+    if loader not in READABLE_LOADERS:
+        raise UnprocessableImage("not an image format this server reads", loader=loader)
+    return SourceFacts(
+        width=image.width,
+        height=image.height,
+        loader=loader,
+        orientation=_orientation(image),
+        has_alpha=bool(image.hasalpha()),
+        bands=image.bands,
+        interpretation=str(image.interpretation),
+        has_icc=image.get_typeof("icc-profile-data") != 0,
+        pages=_int_field(image, "n-pages", 1),
+    )
+
+
+def _orientation(image: pyvips.Image) -> int:
+    """The EXIF orientation; values outside 1-8 (broken tags) count as upright."""
+    value = _int_field(image, "orientation", 1)
+    return value if 1 <= value <= 8 else 1
+
+
+def _int_field(image: pyvips.Image, name: str, default: int) -> int:
+    return int(image.get(name)) if image.get_typeof(name) != 0 else default

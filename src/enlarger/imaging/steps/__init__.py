@@ -1,0 +1,1 @@
+"""The pipeline steps, one module each; ``enlarger.imaging.pipeline`` fixes their order."""

@@ -1,0 +1,66 @@
+"""probe and check_decodes: header facts, and 422 for what libvips cannot decode."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from enlarger.errors import UnprocessableImage
+from enlarger.imaging import check_decodes, probe
+from tests.support.images import fixture, png_bomb, truncated
+
+
+def test_probe_reads_jpeg_header_facts() -> None:
+    facts = probe(fixture("skimage_rocket.jpg"))
+    assert (facts.width, facts.height, facts.loader) == (640, 427, "jpeg")
+    assert (facts.bands, facts.interpretation, facts.has_icc, facts.has_alpha) == (
+        3,
+        "srgb",
+        True,
+        False,
+    )
+
+
+@pytest.mark.parametrize("n", range(2, 9))
+def test_probe_reads_exif_orientation(n: int) -> None:
+    assert probe(fixture(f"edge/hopper_orientation_{n}.jpg")).orientation == n
+
+
+def test_probe_reads_grey_alpha_png() -> None:
+    facts = probe(fixture("mate_stripes_la_240.png"))
+    assert (facts.loader, facts.bands, facts.has_alpha, facts.greyscale) == ("png", 2, True, True)
+
+
+def test_probe_reads_webp_and_greyscale_jpeg() -> None:
+    assert probe(fixture("edge/hopper.webp")).loader == "webp"
+    assert probe(fixture("plasma_grey_gray_320.jpg")).interpretation == "b-w"
+
+
+def test_probe_reads_a_bomb_header_without_decoding() -> None:
+    started = time.monotonic()
+    facts = probe(png_bomb(100_000, 100_000))
+    assert facts.pixels == 10_000_000_000
+    assert time.monotonic() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"hello, world", b"1 2 3\n4 5 6\n", b"\x89PNG\r\n\x1a\n garbage"]
+)
+def test_probe_refuses_what_is_not_an_image(data: bytes) -> None:
+    with pytest.raises(UnprocessableImage):
+        probe(data)
+
+
+def test_check_decodes_accepts_a_whole_image() -> None:
+    assert check_decodes(fixture("skimage_chelsea_225.png")).width == 225
+
+
+@pytest.mark.parametrize("name", ["skimage_rocket.jpg", "skimage_chelsea_225.png"])
+def test_check_decodes_refuses_truncated_images(name: str) -> None:
+    data = truncated(fixture(name))
+    probe(data)  # the header alone is intact
+    with pytest.raises(UnprocessableImage) as caught:
+        check_decodes(data)
+    assert caught.value.status == 422
+    assert caught.value.details["reason"]
