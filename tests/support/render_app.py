@@ -10,11 +10,13 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import pytest
 from PIL import Image
 from starlette.applications import Starlette
+from starlette.types import Message
 
 from enlarger.settings import Settings
 
@@ -92,3 +94,34 @@ async def held_render_threads(app: Starlette, jobs: int) -> AsyncIterator[None]:
     finally:
         release.set()
         await asyncio.gather(*tasks)
+
+
+async def asgi_get(app: Starlette, raw_path: bytes, query: bytes = b"") -> httpx.Response:
+    """GET with exactly these bytes, as a server would pass them (HTTP clients normalise
+    ``..`` and refuse non-ASCII); ``path`` is percent-decoded as uvicorn does."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": unquote(raw_path.decode("latin-1"), encoding="utf-8", errors="surrogateescape"),
+        "raw_path": raw_path,
+        "query_string": query,
+        "root_path": "",
+        "headers": [(b"host", b"images.example.com")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("images.example.com", 80),
+    }
+    messages: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        messages.append(message)
+
+    await app(scope, receive, send)
+    start = messages[0]
+    body = b"".join(m.get("body", b"") for m in messages[1:])
+    return httpx.Response(start["status"], headers=start["headers"], content=body)
