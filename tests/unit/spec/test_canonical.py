@@ -1,0 +1,163 @@
+"""Canonical strings: deterministic, minimal, and read back by the parser as the same spec."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from enlarger.spec.args import TIMESTAMP, Filename
+from enlarger.spec.canonical import canonical
+from enlarger.spec.imgix import parse
+from enlarger.spec.model import (
+    Anchor,
+    Auto,
+    Color,
+    ColorSpace,
+    Crop,
+    Extent,
+    FillMode,
+    Fit,
+    Flip,
+    FocalPoint,
+    Geometry,
+    Orientation,
+    Output,
+    Rect,
+    RenderSpec,
+)
+from enlarger.spec.negotiate import DEFAULT_WRITABLE
+
+T = TypeVar("T")
+
+
+def unit(*, zero: bool = True) -> st.SearchStrategy[float]:
+    return st.floats(0, 1, exclude_min=not zero)
+
+
+def pixels(low: int, high: int) -> st.SearchStrategy[Extent]:
+    return st.integers(low, high).map(Extent)
+
+
+def fractions(*, zero: bool) -> st.SearchStrategy[Extent]:
+    return unit(zero=zero).map(lambda share: Extent(share, relative=True))
+
+
+def maybe(strategy: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
+    return st.none() | strategy
+
+
+colors = st.builds(
+    Color, *(st.integers(0, 255) for _ in "rgb"), a=st.integers(0, 255) | st.just(255)
+)
+positions = st.sampled_from(Anchor) | pixels(0, 100_000) | fractions(zero=True)
+sizes = pixels(1, 100_000) | fractions(zero=False)
+sides = pixels(2, 8192) | fractions(zero=False)
+limits = maybe(st.integers(1, 8192))
+ratios = st.tuples(*(st.floats(0, 1e6, exclude_min=True) for _ in "wh"))
+valid_filenames = st.text(
+    st.characters(exclude_categories=("Cc", "Cf", "Cs", "Co", "Cn"), exclude_characters="/\\"),
+    max_size=Filename().max_length,
+)
+
+geometries = st.builds(
+    Geometry,
+    w=maybe(sides),
+    h=maybe(sides),
+    dpr=st.floats(0, 5, exclude_min=True),
+    min_w=limits,
+    min_h=limits,
+    max_w=limits,
+    max_h=limits,
+    ar=maybe(ratios),
+    rect=maybe(st.builds(Rect, positions, positions, sizes, sizes)),
+    fit=st.sampled_from(Fit),
+    crop=st.frozensets(st.sampled_from(Crop)),
+    focal=st.builds(FocalPoint, unit(), unit(), st.floats(1, 100)),
+    fill=maybe(st.sampled_from(FillMode)),
+    fill_color=colors,
+)
+orientations = st.builds(
+    Orientation,
+    rot=st.floats(0, 360, exclude_max=True),
+    flip=maybe(st.sampled_from(Flip)),
+    orient=maybe(st.sampled_from((0, 1, 2, 3, 4, 5, 6, 7, 8, 90, 180, 270))),
+)
+outputs = st.builds(
+    Output,
+    fm=maybe(st.sampled_from(sorted(DEFAULT_WRITABLE))),
+    q=maybe(st.integers(0, 100)),
+    lossless=st.booleans(),
+    chromasub=maybe(st.sampled_from((444, 422, 420))),
+    cs=maybe(st.sampled_from(ColorSpace)),
+    bg=maybe(colors),
+    auto=st.frozensets(st.sampled_from(Auto)),
+    dl=maybe(valid_filenames),
+)
+specs = st.builds(
+    RenderSpec,
+    geometry=geometries,
+    orientation=orientations,
+    output=outputs,
+    expires=maybe(st.integers(0, int(TIMESTAMP.range.max or 0))),
+)
+
+
+@given(specs)
+def test_parse_reads_back_every_valid_spec(spec: RenderSpec) -> None:
+    text = canonical(spec)
+    assert parse(text) == spec
+    assert canonical(parse(text)) == text
+
+
+@given(specs)
+def test_canonical_strings_are_plain_ascii_pairs(spec: RenderSpec) -> None:
+    text = canonical(spec)
+    assert text.isascii()
+    assert " " not in text
+    assert "+" not in text
+    names = [pair.partition("=")[0] for pair in text.split("&") if pair]
+    assert len(names) == len(set(names))
+
+
+def test_the_default_spec_is_empty() -> None:
+    assert canonical(RenderSpec()) == ""
+    assert canonical(parse("fit=clip&dpr=1&rot=360&fp-x=0.5&fill-color=fff&lossless=0")) == ""
+
+
+@pytest.mark.parametrize(
+    ("spellings", "text"),
+    [
+        (("w=300", "width=300", "w64=MzAw", "w=0300"), "w=300"),
+        (("crop=top,left", "crop=left,top", "crop=left,top,left"), "crop=top,left"),
+        (("rot=-90", "rot=270", "rot=630"), "rot=270"),
+        (("bg=f00", "bg=FF0000", "bg=red", "bg=ff0000"), "bg=ff0000"),
+        (("bg=8f00", "bg=88ff0000"), "bg=88ff0000"),
+        (("auto=format,compress", "auto=compress&auto=format"), "auto=format,compress"),
+        (("auto=true", "auto=enhance"), "auto=enhance"),
+        (("h=400&w=300", "width=300&height=400"), "w=300&h=400"),
+        (("ar=16:9", "ar=16.0:9.00"), "ar=16:9"),
+        (("rect=left,top,full,full", "rect=left,top,1.0,1.0"), "rect=left,top,1.0,1.0"),
+        (("fm=png&ixlib=js-3.8.0&s=abc", "s=def&fm=png"), "fm=png"),
+    ],
+)
+def test_spellings_of_one_request_share_a_string(spellings: tuple[str, ...], text: str) -> None:
+    assert {canonical(parse(query)) for query in spellings} == {text}
+
+
+def test_order_is_fixed_geometry_orientation_output_expiry() -> None:
+    query = "expires=5&dl=a&fm=webp&rot=90&fit=crop&w=10"
+    assert canonical(parse(query)) == "w=10&fit=crop&rot=90&fm=webp&dl=a&expires=5"
+
+
+def test_values_are_percent_encoded() -> None:
+    text = canonical(parse("dl=caf%C3%A9%20%26%20co%2B%25.jpg"))
+    assert text == "dl=caf%C3%A9%20%26%20co%2B%25.jpg"
+    assert parse(text).output.dl == "café & co+%.jpg"
+
+
+def test_download_under_the_source_name_is_kept() -> None:
+    assert canonical(parse("dl=")) == "dl="
+    assert canonical(parse("q=75")) == "q=75"  # explicit q is not the encoder default
