@@ -18,6 +18,10 @@ def load(run: Run) -> Run:
     ``no_rotate``: the orient step applies the Plan's orientation (EXIF, or ``orient``
     which replaces it). ``fail_on=error`` is given as a loader option: the keyword argument
     of the same name does not reach the loader, and truncated input would decode grey.
+
+    The shrunk image is decoded into memory here: thumbnail reads its source in order
+    only, and the orient, smartcrop, rotate and blur steps read out of order. It is at
+    output scale, or for upscales at most the source's size (bounded by the pixel limit).
     """
     width, height = load_size(run.facts, run.plan)
     image = pyvips.Image.thumbnail_buffer(
@@ -27,7 +31,7 @@ def load(run: Run) -> Run:
         size="force",
         no_rotate=True,
         option_string="fail_on=error",
-    )
+    ).copy_memory()
     keep = keeps_origin_profile(image, run.spec, run.format)
     working = to_working_space(image, keep_profile=keep, colour=_paints_colour(run))
     return Run(
