@@ -1,0 +1,136 @@
+"""The ingest use case: validate, address by content, store the original, record it.
+
+Order matters for consistency: the original is written to the store (and its replica)
+before the image row and its conversion job are committed in one transaction, so a row
+never points at a missing object. A crash in between leaves an orphan object that the
+next identical upload overwrites with the same bytes and records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import anyio.to_thread
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from enlarger.catalog.models import Image
+from enlarger.catalog.repository import enqueue, find_image_by_sha256
+from enlarger.ingest.blurhash import encode as blurhash
+from enlarger.ingest.fetch import fetch_image
+from enlarger.ingest.metadata import dominant_colour, read_exif
+from enlarger.ingest.validate import Validated, validate
+from enlarger.ingest.views import CONVERT_JOB
+from enlarger.security.ssrf import check_url, resolve
+from enlarger.settings import Settings
+from enlarger.storage.keys import original_key
+from enlarger.storage.protocol import ObjectStore
+
+T = TypeVar("T")
+#: runs pixel work off the event loop (the render pool's ``run``, or a plain thread).
+PixelRunner = Callable[[Callable[[], T]], Awaitable[T]]
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    """The image an upload resolved to; ``created`` is False for a duplicate."""
+
+    image: Image
+    created: bool
+    job_id: str | None
+
+
+class Ingestor:
+    def __init__(
+        self,
+        settings: Settings,
+        store: ObjectStore,
+        sessions: sessionmaker[Session],
+        run_pixels: PixelRunner[Validated] | None = None,
+        dispatch: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._ingest = settings.ingest
+        self._max_pixels = settings.render.max_source_pixels
+        self._store = store
+        self._sessions = sessions
+        self._run_pixels = run_pixels or _in_thread
+        self._dispatch = dispatch
+
+    async def check_callback(self, callback_url: str | None) -> None:
+        """Refuse a callback URL that is not http(s) (400) or leads somewhere private (403)."""
+        if callback_url is None:
+            return
+        host = check_url(callback_url)
+        await resolve(host, 443, self._ingest.allow_private_urls)
+
+    async def from_url(self, url: str, callback_url: str | None = None) -> Ingested:
+        await self.check_callback(callback_url)
+        data = await fetch_image(
+            url,
+            max_bytes=self._ingest.max_upload_bytes,
+            timeout_s=self._ingest.fetch_timeout_s,
+            allow_private=self._ingest.allow_private_urls,
+        )
+        return await self.from_bytes(data, callback_url)
+
+    async def from_bytes(self, data: bytes, callback_url: str | None = None) -> Ingested:
+        """Validate and record ``data``; a duplicate returns the existing image."""
+        await self.check_callback(callback_url)
+        max_bytes = self._ingest.max_upload_bytes
+        validated = await self._run_pixels(lambda: validate(data, max_bytes, self._max_pixels))
+        sha256 = hashlib.sha256(data).hexdigest()
+        existing = await anyio.to_thread.run_sync(self._find, sha256)
+        if existing is not None:
+            return Ingested(existing, created=False, job_id=None)
+        image = self._describe(data, sha256, validated, callback_url)
+        await self._store.put(image.original_key, data, validated.kind.media_type)
+        ingested = await anyio.to_thread.run_sync(self._record, image)
+        if ingested.created:
+            self._dispatch()
+        return ingested
+
+    def _describe(
+        self, data: bytes, sha256: str, validated: Validated, callback_url: str | None
+    ) -> Image:
+        facts, preview = validated.facts, validated.preview
+        return Image(
+            sha256=sha256,
+            original_key=original_key(sha256, validated.kind.extension),
+            format=validated.kind.name,
+            width=facts.oriented_width,
+            height=facts.oriented_height,
+            bytes=len(data),
+            orientation=facts.orientation,
+            has_alpha=facts.has_alpha,
+            color_space=facts.interpretation,
+            exif=read_exif(data, self._ingest.keep_gps).as_json(),
+            dominant_color=dominant_colour(preview.rgb),
+            blurhash=blurhash(preview.rgb, preview.width, preview.height),
+            callback_url=callback_url,
+        )
+
+    def _find(self, sha256: str) -> Image | None:
+        with self._sessions() as session:
+            return find_image_by_sha256(session, sha256)
+
+    def _record(self, image: Image) -> Ingested:
+        """Image row and conversion job in one transaction; a racing twin wins cleanly."""
+        try:
+            with self._sessions.begin() as session:
+                session.add(image)
+                session.flush()
+                job = enqueue(session, CONVERT_JOB, {"image_id": image.id}, image_id=image.id)
+                job_id = job.id
+        except IntegrityError:
+            winner = self._find(image.sha256)
+            if winner is None:
+                raise
+            return Ingested(winner, created=False, job_id=None)
+        return Ingested(image, created=True, job_id=job_id)
+
+
+async def _in_thread(fn: Callable[[], T]) -> T:
+    return await anyio.to_thread.run_sync(fn)

@@ -1,0 +1,56 @@
+"""The origin of uploaded images: originals in the object store, addressed by image id.
+
+HEIC originals are kept as uploaded and handed to the renderer as PNG (see
+``ingest.heic``): libvips here cannot decode HEVC.
+"""
+
+from __future__ import annotations
+
+import anyio.to_thread
+from sqlalchemy.orm import Session, sessionmaker
+
+from enlarger.catalog.models import Image
+from enlarger.errors import NotFound, PayloadTooLarge
+from enlarger.ingest.heic import heic_to_png
+from enlarger.ingest.sniff import HEIC
+from enlarger.origins.base import SourceStat
+from enlarger.storage.protocol import ObjectNotFound, ObjectStore
+
+
+class StoreOrigin:
+    def __init__(
+        self, store: ObjectStore, sessions: sessionmaker[Session], max_source_bytes: int
+    ) -> None:
+        self._store = store
+        self._sessions = sessions
+        self._max_bytes = max_source_bytes
+
+    async def stat(self, path: str) -> SourceStat:
+        image = await self._image(path)
+        return SourceStat(
+            size=image.bytes, mtime=image.created_at.timestamp(), identity=image.sha256
+        )
+
+    async def read(self, path: str) -> bytes:
+        image = await self._image(path)
+        try:
+            data = await self._store.get(image.original_key)
+        except ObjectNotFound:
+            raise NotFound(f"image {path!r} has no stored original") from None
+        if image.format == HEIC.name:
+            return await anyio.to_thread.run_sync(heic_to_png, data)
+        return data
+
+    async def _image(self, image_id: str) -> Image:
+        image = await anyio.to_thread.run_sync(self._load, image_id)
+        if image is None:
+            raise NotFound(f"no image with id {image_id!r}")
+        if image.bytes > self._max_bytes:
+            raise PayloadTooLarge(
+                f"the original is larger than {self._max_bytes} bytes", limit=self._max_bytes
+            )
+        return image
+
+    def _load(self, image_id: str) -> Image | None:
+        with self._sessions() as session:
+            return session.get(Image, image_id)

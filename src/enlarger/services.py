@@ -1,0 +1,58 @@
+"""The shared components built from ``Settings``: used by ``app.py``, the CLI and the worker.
+
+``open_services`` migrates the catalog to the current schema, then opens the object store
+(replicated when configured) and the catalog's session factory. The job queue is the
+jobs package's business; the upload path only needs its ``dispatch`` (``Services.dispatch``
+is replaced by whoever starts a queue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from enlarger.catalog.db import database_url, make_engine, session_factory
+from enlarger.catalog.migrations import migrate
+from enlarger.settings import Settings
+from enlarger.storage import ObjectStore, open_configured
+
+
+def _no_dispatch() -> None:
+    """Without a queue in this process, committed jobs wait for a worker to poll them."""
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    store: ObjectStore
+    engine: Engine
+    sessions: sessionmaker[Session]
+    #: called after a transaction that enqueued jobs commits.
+    dispatch: Callable[[], None] = field(default=_no_dispatch)
+
+    @property
+    def presets(self) -> Mapping[str, str]:
+        return self.settings.presets
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_services(settings: Settings) -> Services:
+    url = database_url(settings)
+    migrate(url)
+    engine = make_engine(url)
+    return Services(settings, open_configured(settings), engine, session_factory(engine))
+
+
+@asynccontextmanager
+async def serving(services: Services) -> AsyncIterator[Services]:
+    """A lifespan component: the services stay open while the app runs."""
+    try:
+        yield services
+    finally:
+        services.close()
