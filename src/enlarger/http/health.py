@@ -52,7 +52,7 @@ def health_routes(pool: RenderPool, options: RenderOptions) -> list[Route]:
             message = exc.message if isinstance(exc, EnlargerError) else "libvips could not render"
             body = {"error": "not_ready", "message": message}
             return error_response(503, body, {"retry-after": "1"})
-        body = {"status": "ready", "probe": [rendered.width, rendered.height]}
+        body: dict[str, object] = {"status": "ready", "probe": [rendered.width, rendered.height]}
         return JSONResponse(body, headers={"cache-control": "no-store"})
 
     return [Route("/health", health, methods=["GET", "HEAD"]), Route("/ready", ready)]
