@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,6 +32,9 @@ from enlarger.spec.model import (
     RenderSpec,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
+from tests.support.services import require
+
+NODE_DIR = Path(__file__).parents[2] / "node"
 
 
 def spec_with(path: str, value: Any) -> RenderSpec:
@@ -362,21 +369,46 @@ def test_every_parameter_is_in_this_file() -> None:
     assert {alias for p in PARAMETERS for alias in p.aliases} <= tested
 
 
-def test_urls_built_by_the_imgix_python_client() -> None:
-    builder = UrlBuilder("example.imgix.net", sign_key="secret", include_library_param=True)
-    url = builder.create_url(
-        "photo.jpg",
-        {
-            "w": 320,
-            "lossless": True,
-            "auto": "format,compress",
-            "dl": "Futura+Condensed Medium.jpg",
-            "bg64": "ff0000",
-        },
-    )
-    spec = parse(urlsplit(url).query)
+CLIENT_PARAMS = {
+    "w": 320,
+    "dpr": 2,
+    "auto": "format,compress",
+    "crop": "top,left",
+    "dl": "Futura+Condensed Medium.jpg",
+    "bg64": "ff0000",
+}
+
+
+def check_client_spec(spec: RenderSpec) -> None:
     assert spec.geometry.w == Extent(320)
-    assert spec.output.lossless is True
+    assert spec.geometry.dpr == 2.0
+    assert spec.geometry.crop == {Crop.TOP, Crop.LEFT}
     assert spec.output.auto == {Auto.FORMAT, Auto.COMPRESS}
     assert spec.output.dl == "Futura+Condensed Medium.jpg"
     assert spec.output.bg == Color(255, 0, 0)
+
+
+def test_urls_built_by_the_imgix_python_client() -> None:
+    builder = UrlBuilder("example.imgix.net", sign_key="secret", include_library_param=True)
+    url = builder.create_url("photo.jpg", CLIENT_PARAMS)
+    check_client_spec(parse(urlsplit(url).query))
+
+
+@pytest.mark.node
+def test_urls_built_by_imgix_js_core() -> None:
+    node = shutil.which("node")
+    require(node is not None, "Node.js is not installed")
+    require((NODE_DIR / "node_modules/@imgix/js-core").is_dir(), "@imgix/js-core is missing")
+    script = (
+        "const m = require('@imgix/js-core'); const C = m.default || m;"
+        "const c = new C({domain: 'example.imgix.net', secureURLToken: 'secret'});"
+        f"process.stdout.write(c.buildURL('photo.jpg', {json.dumps(CLIENT_PARAMS)}));"
+    )
+    built = subprocess.run(
+        [str(node), "-e", script], cwd=NODE_DIR, capture_output=True, text=True, timeout=60
+    )
+    assert built.returncode == 0, built.stderr
+    query = urlsplit(built.stdout).query
+    assert "ixlib=js-" in query
+    assert "&s=" in query
+    check_client_spec(parse(query))
