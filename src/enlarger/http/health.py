@@ -50,9 +50,9 @@ def health_routes(pool: RenderPool, options: RenderOptions) -> list[Route]:
             if not isinstance(exc, EnlargerError):
                 log.exception("readiness_render_failed")
             message = exc.message if isinstance(exc, EnlargerError) else "libvips could not render"
-            body = {"error": "not_ready", "message": message}
-            return error_response(503, body, {"retry-after": "1"})
-        body: dict[str, object] = {"status": "ready", "probe": [rendered.width, rendered.height]}
-        return JSONResponse(body, headers={"cache-control": "no-store"})
+            failure = {"error": "not_ready", "message": message}
+            return error_response(503, failure, {"retry-after": "1"})
+        ready_body = {"status": "ready", "probe": [rendered.width, rendered.height]}
+        return JSONResponse(ready_body, headers={"cache-control": "no-store"})
 
     return [Route("/health", health, methods=["GET", "HEAD"]), Route("/ready", ready)]
