@@ -80,6 +80,10 @@ class JobSettings:
     #: retry backoff: about ``retry_base_s * 2**(attempt-1)`` seconds with jitter, capped.
     retry_base_s: float = 2.0
     retry_cap_s: float = 300.0
+    #: name of the RabbitMQ work queue; ``.delay`` and ``.dead`` queues are derived from it.
+    queue_name: str = "enlarger.jobs"
+    #: extra modules (comma-separated) whose ``register(registry)`` adds job kinds.
+    handler_modules: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
