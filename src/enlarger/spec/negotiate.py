@@ -7,12 +7,16 @@ send ``*/*`` and ``image/*`` whether or not they decode AVIF or WebP.
 
 from __future__ import annotations
 
+import re
+
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import Auto, Format, Output
 
 #: formats libvips writes in every build we ship; JPEG XL only when the caller says so.
 DEFAULT_WRITABLE: frozenset[Format] = frozenset(Format) - {Format.JXL}
 
+#: RFC 9110 ``qvalue``: 0 to 1 with at most three decimals.
+_QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")
 _NEGOTIABLE = {"image/avif": Format.AVIF, "image/webp": Format.WEBP}
 
 #: libvips loader -> the format a render keeps when neither fm nor auto=format decides.
@@ -48,17 +52,12 @@ def accepted_formats(accept: str | None) -> frozenset[Format]:
 
 
 def _quality(params: list[str]) -> float | None:
-    """The ``q`` parameter (RFC 9110 weight: 0 to 1, at most three decimals); 1 if absent."""
+    """The ``q`` parameter's weight; 1 when absent, None when malformed."""
     for param in params:
         name, _, value = param.partition("=")
-        if name.strip().lower() != "q":
-            continue
-        value = value.strip()
-        head, _, decimals = value.partition(".")
-        if head not in {"0", "1"} or len(decimals) > 3 or not (decimals or "0").isdigit():
-            return None
-        weight = float(value)
-        return weight if weight <= 1 else None
+        if name.strip().lower() == "q":
+            value = value.strip()
+            return float(value) if _QVALUE.fullmatch(value) else None
     return 1.0
 
 

@@ -47,6 +47,9 @@ CURL = "*/*"
         ("image/avif;q=0.5000", NONE),
         ("image/avif;q=-1", NONE),
         ("image/avif;q=.5", NONE),
+        ("image/avif;q=1.001", NONE),
+        ("image/avif;q=0.\u0663", NONE),  # an Arabic-Indic digit is not a digit here
+        ("image/avif;q=1.", {AVIF}),
         ("image/avif;q=", NONE),
         ("image/avif;q=abc,image/webp", {WEBP}),
         ("image/avifx,image/web", NONE),
