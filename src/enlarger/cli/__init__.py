@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from enlarger.cli import render, serve, sync
+from enlarger.cli import render, serve, sync, worker
 
 app = typer.Typer(
     name="enlarger",
@@ -17,6 +17,7 @@ app = typer.Typer(
 serve.register(app)
 render.register(app)
 sync.register(app)
+worker.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,98 @@
+"""The ``convert`` job: render every preset of an uploaded image and store the derivatives.
+
+Idempotent: derivatives live at deterministic keys (overwritten with equal bytes on a
+re-run) and their rows are upserted per (image, preset), so running a job twice, or
+again after a worker died half-way, leaves one derivative per preset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Mapping
+
+from enlarger.catalog.repository import DerivativeRecord, get_image, upsert_derivative
+from enlarger.errors import ConfigError, InvalidParameter
+from enlarger.imaging import RenderOptions, render, writable_formats
+from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
+from enlarger.jobs.registry import HandlerRegistry, JobContext
+from enlarger.settings import RenderSettings
+from enlarger.spec.canonical import canonical
+from enlarger.spec.imgix import parse
+from enlarger.spec.model import RenderSpec
+from enlarger.storage.keys import derivative_key
+from enlarger.storage.protocol import InvalidKeyError, ObjectStore
+
+KIND = "convert"
+#: hex digits of sha256(canonical spec) in derivative keys.
+SPEC_HASH_LENGTH = 16
+
+
+def register(registry: HandlerRegistry) -> None:
+    registry.register(KIND, convert)
+
+
+def validate_presets(presets: Mapping[str, str]) -> dict[str, RenderSpec]:
+    """Parse every preset; ``ConfigError`` naming the first bad one (fails start-up)."""
+    writable = writable_formats()
+    specs = {}
+    for name, query in presets.items():
+        try:
+            derivative_key("0" * 64, name, "0" * SPEC_HASH_LENGTH, "jpg")
+        except InvalidKeyError as exc:
+            raise ConfigError(f"preset {name!r}: bad name: {exc}", preset=name) from exc
+        try:
+            specs[name] = parse(query, writable)
+        except InvalidParameter as exc:
+            raise ConfigError(f"preset {name!r}: {exc.message}", preset=name) from exc
+    return specs
+
+
+def spec_hash(canonical_spec: str) -> str:
+    return hashlib.sha256(canonical_spec.encode()).hexdigest()[:SPEC_HASH_LENGTH]
+
+
+def render_options(settings: RenderSettings) -> RenderOptions:
+    return RenderOptions(
+        max_source_pixels=settings.max_source_pixels,
+        max_output_side=settings.max_output_side,
+        avif_effort=settings.avif_effort,
+    )
+
+
+def convert(context: JobContext, job: ClaimedJob) -> None:
+    image_id = job.image_id or job.payload.get("image_id")
+    with context.sessions() as session:
+        image = get_image(session, image_id) if isinstance(image_id, str) else None
+        if image is None:
+            raise PermanentJobError(f"image {image_id!r} is not in the catalog")
+        sha256, original_key = image.sha256, image.original_key
+    specs = validate_presets(context.settings.presets)
+    store = context.store
+    original = context.run_async(store.get(original_key))
+    options = render_options(context.settings.render)
+    outputs: list[tuple[DerivativeRecord, bytes, str]] = []
+    for preset, spec in specs.items():
+        rendered = render(original, spec, frozenset(), options)
+        canonical_spec = canonical(spec)
+        key = derivative_key(sha256, preset, spec_hash(canonical_spec), rendered.format.extension)
+        record = DerivativeRecord(
+            preset=preset,
+            canonical_spec=canonical_spec,
+            object_key=key,
+            format=rendered.format.value,
+            width=rendered.width,
+            height=rendered.height,
+            bytes=len(rendered.data),
+        )
+        outputs.append((record, rendered.data, rendered.format.media_type))
+    context.run_async(_put_all(store, outputs))
+    with context.sessions.begin() as session:
+        for record, _, _ in outputs:
+            upsert_derivative(session, image.id, record)
+
+
+async def _put_all(store: ObjectStore, outputs: list[tuple[DerivativeRecord, bytes, str]]) -> None:
+    async with asyncio.TaskGroup() as group:
+        for record, data, media_type in outputs:
+            group.create_task(store.put(record.object_key, data, content_type=media_type))

@@ -1,0 +1,137 @@
+"""Worker processes and threads: ``enlarger worker``, and the worker inside ``enlarger serve``.
+
+``python -m enlarger.jobs.worker`` runs the same worker as ``enlarger worker`` (tests start
+it this way to kill it with SIGKILL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from types import FrameType
+
+import structlog
+from sqlalchemy.orm import Session, sessionmaker
+
+from enlarger.catalog.db import database_url, make_engine, session_factory
+from enlarger.catalog.migrations import migrate
+from enlarger.errors import ConfigError
+from enlarger.jobs.convert import validate_presets
+from enlarger.jobs.embedded import EmbeddedQueue
+from enlarger.jobs.protocol import JobQueue
+from enlarger.jobs.rabbitmq import RabbitQueue
+from enlarger.jobs.registry import JobContext, build_registry
+from enlarger.jobs.runner import JobRunner
+from enlarger.settings import Settings
+from enlarger.storage import ObjectStore, open_configured
+
+log = structlog.get_logger("enlarger.jobs")
+
+ENGINES = ("embedded", "rabbitmq")
+
+
+def build_queue(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    open_store: Callable[[], ObjectStore] | None = None,
+) -> JobQueue:
+    """The configured engine with every registered job kind (validates presets first)."""
+    validate_presets(settings.presets)
+    registry = build_registry(settings)
+    context = JobContext(settings, sessions, open_store or (lambda: open_configured(settings)))
+    runner = JobRunner(registry, context, settings.jobs)
+    engine = settings.jobs.queue_engine
+    if engine == "embedded":
+        return EmbeddedQueue(runner)
+    if engine == "rabbitmq":
+        return RabbitQueue(runner)
+    raise ConfigError(f"queue_engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+
+
+class Worker:
+    """``concurrency`` threads running jobs, plus the engine's housekeeping thread."""
+
+    def __init__(self, queue: JobQueue, concurrency: int) -> None:
+        if concurrency < 0:
+            raise ConfigError(f"concurrency: expected 0 or more, got {concurrency}")
+        self.queue = queue
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=queue.serve, args=(self._stop,), name=f"job-worker-{n}")
+            for n in range(concurrency)
+        ]
+        self._threads.append(
+            threading.Thread(target=queue.housekeep, args=(self._stop,), name="job-housekeeping")
+        )
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def dispatch(self) -> None:
+        """Call after committing new jobs so they start without waiting for a poll."""
+        self.queue.dispatch()
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop taking jobs; jobs already running finish first (up to ``timeout``)."""
+        self._stop.set()
+        self.queue.close()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def wait(self) -> None:
+        """Block until ``stop`` is called (from a signal handler, say)."""
+        self._stop.wait()
+
+
+def start_embedded_worker(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    open_store: Callable[[], ObjectStore] | None = None,
+    concurrency: int = 1,
+) -> Worker:
+    """Start the background jobs of ``enlarger serve``; call ``.stop()`` at shutdown.
+
+    Runs ``concurrency`` job slots when ``settings.server.embedded_worker`` is on, and the
+    engine's housekeeping (the RabbitMQ outbox relay) always. Call ``.dispatch()`` after a
+    transaction that enqueued jobs.
+    """
+    slots = concurrency if settings.server.embedded_worker else 0
+    worker = Worker(build_queue(settings, sessions, open_store), slots)
+    worker.start()
+    return worker
+
+
+def run_worker(settings: Settings, concurrency: int = 1) -> None:
+    """``enlarger worker``: migrate, then run jobs until SIGTERM or SIGINT."""
+    url = database_url(settings)
+    migrate(url)
+    engine = make_engine(url)
+    worker = Worker(build_queue(settings, session_factory(engine)), concurrency)
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("worker stopping", signal=signal.Signals(signum).name)
+        worker.stop(timeout=0)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    worker.start()
+    log.info("worker started", engine=settings.jobs.queue_engine, concurrency=concurrency)
+    worker.wait()
+    worker.stop()
+    engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m enlarger.jobs.worker")
+    parser.add_argument("--engine", choices=ENGINES)
+    parser.add_argument("--concurrency", type=int, default=1)
+    args = parser.parse_args(argv)
+    settings = Settings.load(overrides={"queue_engine": args.engine})
+    run_worker(settings, args.concurrency)
+
+
+if __name__ == "__main__":
+    main()
