@@ -59,12 +59,12 @@ def looks_like(a: Any, b: Any, tolerance: float = 10.0) -> bool:
 
 def has_exif(data: bytes) -> bool:
     image = pyvips.Image.new_from_buffer(data, "")
-    return image.get_typeof("exif-data") != 0
+    return bool(image.get_typeof("exif-data") != 0)
 
 
 def has_icc(data: bytes) -> bool:
     image = pyvips.Image.new_from_buffer(data, "")
-    return image.get_typeof("icc-profile-data") != 0
+    return bool(image.get_typeof("icc-profile-data") != 0)
 
 
 def cmyk_jpeg(rgb: bytes, *, embed_profile: bool) -> bytes:
@@ -84,7 +84,12 @@ def png_bomb(width: int, height: int) -> bytes:
     """A few hundred bytes of PNG whose header claims ``width`` x ``height`` RGB pixels."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     body = zlib.compress(b"\0" * 4096)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", body) + _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", body)
+        + _chunk(b"IEND", b"")
+    )
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:

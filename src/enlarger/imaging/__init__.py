@@ -12,8 +12,8 @@ an operation on the same input, and the cache would only hold memory and file ha
 import pyvips
 
 from enlarger.imaging.api import (
-    RenderOptions,
     Rendered,
+    RenderOptions,
     check_decodes,
     probe,
     render,

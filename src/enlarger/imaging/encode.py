@@ -21,7 +21,9 @@ PNG_COMPRESSION = 4
 _SUBSAMPLE = {444: "off", 422: "off", 420: "on"}
 
 
-def encode(image: Any, fmt: Format, output: Output, *, keep_profile: bool, avif_effort: int) -> bytes:
+def encode(
+    image: Any, fmt: Format, output: Output, *, keep_profile: bool, avif_effort: int
+) -> bytes:
     keep = pyvips.enums.ForeignKeep.ICC if keep_profile else pyvips.enums.ForeignKeep.NONE
     compress = Auto.COMPRESS in output.auto
     quality = output.q or (COMPRESS_QUALITY if compress else DEFAULT_QUALITY)

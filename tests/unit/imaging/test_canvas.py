@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import pyvips
+import dataclasses
+
 import pytest
+import pyvips
 
 from enlarger.spec.model import Color, Format, Output, RenderSpec
 from enlarger.spec.plan import Box, Pad, Plan
@@ -80,13 +82,9 @@ def test_solid_grey_pad_keeps_a_greyscale_image_grey(run_plan: RunPlan) -> None:
     out = run_plan(grey, plan)
     assert (out.bands, out.interpretation) == (1, "b-w")
     assert pixel(out, 0, 0) == [10]
-    coloured = run_plan(grey, plan.__class__(**{**_fields(plan), "pad_color": Color(0, 128, 0)}))
+    coloured = run_plan(grey, dataclasses.replace(plan, pad_color=Color(0, 128, 0)))
     assert (coloured.bands, coloured.interpretation) == (3, "srgb")
     assert pixel(coloured, 0, 0) == [0, 128, 0]
-
-
-def _fields(plan: Plan) -> dict[str, object]:
-    return {name: getattr(plan, name) for name in Plan.__dataclass_fields__}
 
 
 def _rotated(angle: float, canvas: tuple[int, int] = (90, 60)) -> Plan:

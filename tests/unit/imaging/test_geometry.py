@@ -3,8 +3,8 @@ the decode was (shrink-on-load)."""
 
 from __future__ import annotations
 
-import pyvips
 import pytest
+import pyvips
 
 from enlarger.imaging.probe import probe
 from enlarger.imaging.steps.load import load_size
@@ -16,8 +16,8 @@ CHELSEA = fixture("skimage_chelsea_225.png")  # 225 x 150
 WHOLE = Box(0, 0, 225, 150)
 
 
-def _plan(region: Box, scaled: tuple[int, int], **kw: object) -> Plan:
-    return Plan(bounds=kw.pop("bounds", WHOLE), region=region, scaled=scaled, canvas=scaled, **kw)  # type: ignore[arg-type]
+def _plan(region: Box, scaled: tuple[int, int], bounds: Box = WHOLE) -> Plan:
+    return Plan(bounds=bounds, region=region, scaled=scaled, canvas=scaled)
 
 
 @pytest.mark.parametrize("scaled", [(100, 67), (225, 150), (450, 300), (7, 5), (300, 40)])

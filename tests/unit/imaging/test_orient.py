@@ -51,7 +51,9 @@ def test_orient_turns_a_landscape_image_to_portrait() -> None:
 
 
 def test_output_carries_no_exif_and_no_orientation_tag() -> None:
-    out = _render(fixture("edge/hopper_orientation_6.jpg"), RenderSpec(output=Output(fm=Format.JPG)))
+    out = _render(
+        fixture("edge/hopper_orientation_6.jpg"), RenderSpec(output=Output(fm=Format.JPG))
+    )
     assert not has_exif(out)
 
 
