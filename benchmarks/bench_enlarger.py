@@ -1,0 +1,50 @@
+"""Enlarger's ``enlarger serve`` as a subprocess with the photos folder as its originals.
+
+The embedded conversion worker is switched off so that only the render path spends CPU.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import subprocess
+from pathlib import Path
+
+from bench_formats import OutputFormat
+from bench_procs import ServerProcess
+
+
+def unavailable_reason() -> str | None:
+    """Why ``enlarger serve`` cannot run here, or None when it can."""
+    enlarger = shutil.which("enlarger")
+    if enlarger is None:
+        return "the enlarger command is not installed"
+    result = subprocess.run(
+        [enlarger, "serve", "--help"], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines() or ["no output"]
+        return f"`enlarger serve --help` failed: {lines[-1]}"
+    return None
+
+
+def version() -> str:
+    return importlib.metadata.version("enlarger")
+
+
+def enlarger_server(work: Path, photos: Path, port: int) -> ServerProcess:
+    data_dir = work / "enlarger-data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    enlarger = shutil.which("enlarger") or "enlarger"
+    return ServerProcess(
+        name="enlarger",
+        argv=[enlarger, "serve", "--originals", str(photos.resolve()), "--port", str(port)],
+        port=port,
+        cwd=work,
+        env={"ENLARGER_DATA_DIR": str(data_dir), "ENLARGER_EMBEDDED_WORKER": "false"},
+        log_path=work / "enlarger.log",
+    )
+
+
+def enlarger_path(photo_name: str, fmt: OutputFormat, box: int) -> str:
+    return f"/{photo_name}?w={box}&h={box}&fit=max&{fmt.imgix_query}"

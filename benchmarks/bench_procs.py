@@ -1,0 +1,130 @@
+"""Server processes under test: start, wait until they answer, stop; CPU and peak RSS from /proc.
+
+CPU is read from ``/proc/<pid>/stat`` (utime + stime) summed over the whole process tree, so
+forked workers and every thread count. Peak RSS is ``VmHWM`` of each process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PROC = Path("/proc")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """Fields of /proc/<pid>/stat after the command name (which may hold spaces)."""
+    text = (PROC / str(pid) / "stat").read_text()
+    return text[text.rindex(")") + 2 :].split()
+
+
+def process_tree(root: int) -> list[int]:
+    """``root`` and all its living descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int(_stat_fields(int(entry.name))[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU seconds of ``pids`` (all their threads)."""
+    ticks = 0
+    for pid in pids:
+        fields = _stat_fields(pid)
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / CLOCK_TICKS
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in (PROC / str(pid) / "status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for pid {pid}")
+
+
+@dataclass
+class ServerProcess:
+    """A server under test, started as its own process group."""
+
+    name: str
+    argv: Sequence[str]
+    port: int
+    cwd: Path
+    env: Mapping[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.argv,
+                cwd=self.cwd,
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "server not started"
+        return self.process.pid
+
+    def wait_listening(self, timeout_s: float) -> None:
+        """Wait until the port accepts connections; fail with the log if the server dies."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                break
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not start; log:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def tree(self) -> list[int]:
+        return process_tree(self.pid)
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.tree())
+
+    def peak_rss_mb(self) -> tuple[float, ...]:
+        return tuple(peak_rss_mb(pid) for pid in self.tree())
+
+    def stop(self) -> None:
+        """Stop the whole process group: SIGTERM, then SIGKILL after 10 s."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.pid, signal.SIGKILL)
+            self.process.wait()

@@ -1,0 +1,192 @@
+"""Render benchmark: raw pyvips, Enlarger over HTTP and thumbor over HTTP, side by side.
+
+    python benchmarks/render_bench.py [--photos DIR] [--duration S] [--concurrency 8]
+
+Each engine renders the same photos fitted into 512x512 as JPEG q80, PNG, WebP q75 and
+AVIF q65. Every output is checked (HTTP 200, format, dimensions) so a failing engine cannot
+look fast. Writes benchmarks/RESULTS.md and benchmarks/.work/results.json. See README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import shlex
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pyvips
+
+import bench_enlarger
+import bench_thumbor
+from bench_formats import FORMATS_BY_NAME, OutputFormat
+from bench_http import run_http_load
+from bench_load import Measurement, finish
+from bench_photos import Photo, load_photos, output_problem
+from bench_procs import ServerProcess, free_port
+from bench_raw import measure_raw
+from bench_report import ENLARGER, RAW, THUMBOR, RunInfo, render_markdown
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+BOX = 512
+RAW_CONCURRENCY = (1, 2)
+SERVER_START_TIMEOUT_S = 60.0
+
+Cells = dict[tuple[str, str, int], Measurement]
+PathFor = Callable[[str, OutputFormat, int], str]
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--photos", type=Path, default=Path("/work/shared/photos"))
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per cell")
+    parser.add_argument("--concurrency", type=int, default=8, help="HTTP connections")
+    parser.add_argument("--limit", type=int, help="use only the first N photos")
+    parser.add_argument("--max-side", type=int, help="skip photos with a longer side")
+    parser.add_argument(
+        "--formats", default=",".join(FORMATS_BY_NAME), help="comma list of jpeg,png,webp,avif"
+    )
+    parser.add_argument(
+        "--engines", default="raw,enlarger,thumbor", help="comma list of raw,enlarger,thumbor"
+    )
+    parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
+    return parser.parse_args(argv)
+
+
+def checker(photos: Sequence[Photo], fmt: OutputFormat) -> Callable[[int, bytes], str | None]:
+    def check(i: int, body: bytes) -> str | None:
+        return output_problem(body, fmt, photos[i], BOX)
+
+    return check
+
+
+def bench_server(
+    server: ServerProcess,
+    path_for: PathFor,
+    photos: Sequence[Photo],
+    formats: Sequence[OutputFormat],
+    args: argparse.Namespace,
+    cells: Cells,
+) -> None:
+    """Start ``server``, warm up and measure each format, stop it."""
+    server.start()
+    try:
+        server.wait_listening(SERVER_START_TIMEOUT_S)
+        for fmt in formats:
+            paths = [path_for(p.name, fmt, BOX) for p in photos]
+            check = checker(photos, fmt)
+            recorder, elapsed = run_http_load(server.port, paths, args.concurrency, 0, check)
+            client_cpu = cpu = 0.0
+            if not recorder.error_count:
+                cpu_before, client_before = server.cpu_seconds(), time.process_time()
+                recorder, elapsed = run_http_load(
+                    server.port, paths, args.concurrency, args.duration, check
+                )
+                client_cpu = time.process_time() - client_before
+                cpu = server.cpu_seconds() - cpu_before
+            cell = finish(
+                server.name,
+                fmt.name,
+                args.concurrency,
+                recorder,
+                elapsed,
+                cpu,
+                client_cpu,
+                server.peak_rss_mb(),
+            )
+            cells[server.name, fmt.name, args.concurrency] = cell
+            print(f"  {server.name} {fmt.name} c={args.concurrency}: {summary(cell)}")
+    finally:
+        server.stop()
+
+
+def summary(m: Measurement) -> str:
+    if not m.ok:
+        return f"FAILED {m.error_count}/{m.requests}: {m.errors[:1]}"
+    return (
+        f"{m.requests} in {m.elapsed_s:.1f}s, {m.rps:.1f} req/s, "
+        f"{m.cpu_ms_per_request:.1f} CPU-ms/req, p95 {m.latency_ms(95):.0f} ms"
+    )
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return f"{os.cpu_count()} cores ({model}), shared with other engineers and noisy"
+
+
+def main(argv: Sequence[str]) -> int:
+    args = parse_args(argv)
+    engines = args.engines.split(",")
+    formats = [FORMATS_BY_NAME[name] for name in args.formats.split(",")]
+    all_photos = load_photos(args.photos, None, args.limit)
+    photos = load_photos(args.photos, args.max_side, args.limit)
+    WORK.mkdir(exist_ok=True)
+    versions = [
+        f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}",
+        f"pyvips {pyvips.__version__}",
+        f"Enlarger {bench_enlarger.version()}",
+        f"Python {platform.python_version()}",
+    ]
+    cells: Cells = {}
+    unavailable: dict[str, str] = {}
+    notes: list[str] = []
+    started = datetime.datetime.now(datetime.UTC)
+    print(f"{len(photos)} photos, formats {args.formats}, {args.duration:g}s per cell")
+
+    if "raw" in engines:
+        for fmt in formats:
+            for concurrency in RAW_CONCURRENCY:
+                cell = measure_raw(args.photos, photos, fmt, BOX, concurrency, args.duration)
+                cells[RAW, fmt.name, concurrency] = cell
+                print(f"  {RAW} {fmt.name} c={concurrency}: {summary(cell)}")
+    if ENLARGER in engines:
+        reason = bench_enlarger.unavailable_reason()
+        if reason:
+            unavailable["Enlarger (all formats)"] = reason
+        else:
+            server = bench_enlarger.enlarger_server(WORK, args.photos, free_port())
+            bench_server(server, bench_enlarger.enlarger_path, photos, formats, args, cells)
+    if THUMBOR in engines:
+        venv = WORK / "thumbor-venv"
+        bench_thumbor.ensure_venv(venv)
+        versions.append(bench_thumbor.versions(venv))
+        thumbor_formats = formats
+        if not bench_thumbor.avif_available(venv):
+            thumbor_formats = [f for f in formats if f.name != "avif"]
+            unavailable["thumbor avif"] = "neither Pillow nor pillow-avif-plugin has AVIF"
+        server = bench_thumbor.thumbor_server(venv, WORK, args.photos, free_port())
+        bench_server(server, bench_thumbor.thumbor_path, photos, thumbor_formats, args, cells)
+
+    finished = datetime.datetime.now(datetime.UTC)
+    notes.append(f"total run time {(finished - started).total_seconds() / 60:.1f} min")
+    info = RunInfo(
+        date=started.strftime("%Y-%m-%d %H:%M UTC"),
+        machine=machine(),
+        versions=versions,
+        command=shlex.join(["python", "benchmarks/render_bench.py", *argv]),
+        photos=[p.name for p in photos],
+        skipped_photos=sorted({p.name for p in all_photos} - {p.name for p in photos}),
+        duration_s=args.duration,
+        concurrency=args.concurrency,
+    )
+    names = [f.name for f in formats]
+    args.output.write_text(render_markdown(info, cells, names, unavailable, notes))
+    dump = [dataclasses.asdict(m) for m in cells.values()]
+    (WORK / "results.json").write_text(json.dumps(dump, indent=1))
+    print(f"wrote {args.output}")
+    return 0 if all(m.ok for m in cells.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
