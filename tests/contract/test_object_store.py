@@ -152,7 +152,8 @@ async def test_concurrent_overwrites_leave_one_whole_version(store: ObjectStore)
 
 
 @pytest.mark.parametrize(
-    "key", ["", "/absolute", "a//b", "../escape", "a/./b", "a/../b", "tab\there"]
+    "key",
+    ["", "/absolute", "a//b", "../escape", "a/./b", "a/../b", "tab\there", "staged#1", "x#22/y"],
 )
 async def test_invalid_keys_are_refused(store: ObjectStore, key: str) -> None:
     with pytest.raises(InvalidKeyError):

@@ -8,11 +8,14 @@ whole path segments: ``derivatives/ab`` lists ``derivatives/ab/...`` but not
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Protocol
 
 from enlarger.errors import Unavailable
+
+_STAGING_SUFFIX = re.compile(r"#\d+$")
 
 
 class StorageError(Exception):
@@ -28,7 +31,8 @@ class ObjectNotFound(StorageError):  # noqa: N818 (the name the callers were pro
 
 
 class InvalidKeyError(StorageError, ValueError):
-    """A key or prefix that is empty, absolute, or has empty, ``.`` or ``..`` segments."""
+    """A key or prefix that is empty or absolute, or has a part that is empty, ``.``, ``..``
+    or ends in ``#<digits>``."""
 
 
 class StorageUnavailableError(StorageError, Unavailable):
@@ -97,6 +101,9 @@ def check_key(key: str) -> str:
         )
     if any(ord(c) < 0x20 or c == "\x7f" for c in key):
         raise InvalidKeyError(f"invalid object key {key!r}: control characters are not allowed")
+    if any(_STAGING_SUFFIX.search(s) for s in segments):
+        # obstore's LocalStore reserves "name#123" for its write-then-rename staging files.
+        raise InvalidKeyError(f"invalid object key {key!r}: parts may not end in #<digits>")
     return key
 
 
