@@ -20,10 +20,13 @@ from enlarger.errors import ConfigError
 from enlarger.http.cors import AllowOrigin
 from enlarger.http.errors import EXCEPTION_HANDLERS, UnexpectedErrors
 from enlarger.http.health import health_routes
+from enlarger.http.images import upload_api
+from enlarger.http.jobs import job_routes
 from enlarger.http.pool import RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.imaging import RenderOptions, writable_formats
 from enlarger.origins.local import WebFolder
+from enlarger.services import open_services, serving
 from enlarger.settings import RenderSettings, Settings
 
 Component = Callable[[], AbstractAsyncContextManager[object]]
@@ -33,11 +36,15 @@ def build_app(settings: Settings) -> Starlette:
     pool = RenderPool(settings.server.render_threads, settings.server.render_queue)
     options = render_options(settings.render)
     renderer = Renderer(settings, pool, options, writable_formats(), renderer_version())
+    services = open_services(settings)
+    uploads = upload_api(services, renderer, pool)
     routes: list[BaseRoute] = [
         *health_routes(pool, options),
+        *uploads.routes(),
+        *job_routes(services, uploads),
         *web_folder(settings.render, renderer),  # catch-all: keep last
     ]
-    components: list[Component] = [lambda: closing_pool(pool)]
+    components: list[Component] = [lambda: closing_pool(pool), lambda: serving(services)]
     middleware = [Middleware(UnexpectedErrors)]
     if settings.server.cors_origin:
         middleware.insert(0, Middleware(AllowOrigin, origin=settings.server.cors_origin))
@@ -48,6 +55,7 @@ def build_app(settings: Settings) -> Starlette:
         lifespan=lifespan(components),
     )
     app.state.render_pool = pool
+    app.state.services = services
     return app
 
 

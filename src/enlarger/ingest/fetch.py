@@ -15,7 +15,7 @@ import anyio
 import httpcore
 
 from enlarger.errors import FetchFailed, FetchTimeout, PayloadTooLarge
-from enlarger.security.ssrf import check_url, guarded_pool
+from enlarger.security.ssrf import GuardedBackend, check_url, guarded_pool
 
 MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -30,12 +30,17 @@ async def fetch_image(
     timeout_s: float,
     allow_private: bool,
     max_redirects: int = MAX_REDIRECTS,
+    backend: GuardedBackend | None = None,
 ) -> bytes:
-    """Return the body behind ``url``; raise a 4xx/504 ``EnlargerError`` when it can't."""
+    """Return the body behind ``url``; raise a 4xx/504 ``EnlargerError`` when it can't.
+
+    ``backend`` replaces the default guard (``GuardedBackend(allow_private)``).
+    """
     check_url(url)
+    guard = backend or GuardedBackend(allow_private)
     try:
         with anyio.fail_after(timeout_s):
-            async with guarded_pool(allow_private) as pool:
+            async with guarded_pool(guard) as pool:
                 return await _follow(pool, url, max_bytes, timeout_s, max_redirects)
     except (TimeoutError, httpcore.TimeoutException) as exc:
         raise FetchTimeout(f"the URL did not answer within {timeout_s:g}s", url=url) from exc

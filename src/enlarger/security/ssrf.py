@@ -109,7 +109,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses = await resolve(host, port, self._allow_private)
+        addresses = await self.vetted(host, port)
         last_error: Exception | None = None
         for address in addresses:
             try:
@@ -120,12 +120,14 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 last_error = exc
         raise httpcore.ConnectError(f"cannot connect to {host}:{port}: {last_error}")
 
+    async def vetted(self, host: str, port: int) -> list[str]:
+        """The addresses ``host`` may be reached at (403 when any is not allowed)."""
+        return await resolve(host, port, self._allow_private)
+
     async def sleep(self, seconds: float) -> None:
         await self._inner.sleep(seconds)
 
 
-def guarded_pool(allow_private: bool) -> httpcore.AsyncConnectionPool:
-    """A connection pool whose every connection went through the SSRF guard."""
-    return httpcore.AsyncConnectionPool(
-        network_backend=GuardedBackend(allow_private), max_connections=10
-    )
+def guarded_pool(backend: GuardedBackend) -> httpcore.AsyncConnectionPool:
+    """A connection pool whose every connection goes through the SSRF guard."""
+    return httpcore.AsyncConnectionPool(network_backend=backend, max_connections=10)

@@ -14,7 +14,7 @@ import anyio
 import httpcore
 
 from enlarger.errors import EnlargerError
-from enlarger.security.ssrf import check_url, guarded_pool
+from enlarger.security.ssrf import GuardedBackend, check_url, guarded_pool
 from enlarger.webhooks.signing import SIGNATURE_HEADER, signature_header
 
 USER_AGENT = b"Enlarger-Webhooks/1"
@@ -49,7 +49,7 @@ async def post_event(
     try:
         check_url(url)
         with anyio.fail_after(timeout_s):
-            async with guarded_pool(allow_private) as pool:
+            async with guarded_pool(GuardedBackend(allow_private)) as pool:
                 response = await pool.request(
                     "POST", url, headers=headers, content=body, extensions={"timeout": timeouts}
                 )

@@ -1,0 +1,175 @@
+"""Fixtures for the upload API: an app on a temporary data dir, API keys, images, servers."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+from starlette.applications import Starlette
+
+from enlarger.catalog.models import Base
+from enlarger.catalog.repository import create_api_key
+from enlarger.services import Services
+from enlarger.settings import Settings
+
+BASE_URL = "http://images.example.com"
+MAX_UPLOAD_BYTES = 300_000
+MAX_PIXELS = 4_000_000
+PRESETS = {"thumb": "w=40&h=40&fit=crop&fm=webp", "small": "w=64&fm=jpg"}
+
+
+def upload_settings(data_dir: Path, **overrides: Any) -> Settings:
+    given = {
+        "data_dir": data_dir,
+        "max_upload_bytes": MAX_UPLOAD_BYTES,
+        "max_source_pixels": MAX_PIXELS,
+        "embedded_worker": False,
+        **overrides,
+    }
+    return dataclasses.replace(Settings.load(environ={}, overrides=given), presets=dict(PRESETS))
+
+
+@dataclass
+class UploadApp:
+    app: Starlette
+    services: Services
+    key: str
+    client: httpx.AsyncClient
+    extra_keys: list[str] = field(default_factory=list)
+
+    def count(self, model: type[Base]) -> int:
+        with self.services.sessions() as session:
+            return session.scalar(select(func.count()).select_from(model)) or 0
+
+    async def objects(self) -> list[str]:
+        return sorted([info.key async for info in self.services.store.list()])
+
+
+def build_upload_app(settings: Settings) -> tuple[Starlette, Services]:
+    from enlarger.app import build_app
+
+    app = build_app(settings)
+    return app, app.state.services
+
+
+def new_key(services: Services, name: str = "tests") -> str:
+    with services.sessions.begin() as session:
+        _row, key = create_api_key(session, name)
+    return key
+
+
+@pytest.fixture
+async def uploads(tmp_path: Path) -> AsyncIterator[UploadApp]:
+    app, services = build_upload_app(upload_settings(tmp_path / "data"))
+    key = new_key(services)
+    transport = httpx.ASGITransport(app=app)
+    headers = {"authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as c:
+        yield UploadApp(app, services, key, c)
+    services.close()
+
+
+def encoded(
+    size: tuple[int, int] = (64, 48),
+    colour: tuple[int, ...] = (200, 30, 40),
+    fmt: str = "JPEG",
+    mode: str = "RGB",
+    **params: Any,
+) -> bytes:
+    """A small image generated in the test; vary ``colour`` to get distinct bytes."""
+    out = io.BytesIO()
+    Image.new(mode, size, colour).save(out, fmt, **params)
+    return out.getvalue()
+
+
+def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
+    """A valid PNG header that claims a huge image: refused on the header alone."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 64)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+Responder = Callable[[BaseHTTPRequestHandler], None]
+
+
+@dataclass
+class LocalServer:
+    """A real HTTP server on 127.0.0.1; ``routes`` maps a path to what answers it."""
+
+    routes: dict[str, Responder]
+    requests: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
+    port: int = 0
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+def local_server() -> Iterator[LocalServer]:
+    server_state = LocalServer(routes={})
+
+    class Handler(BaseHTTPRequestHandler):
+        def _dispatch(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            server_state.requests.append((self.path, dict(self.headers.items()), body))
+            responder = server_state.routes.get(self.path.split("?")[0])
+            if responder is None:
+                self.send_error(404)
+                return
+            responder(self)
+
+        do_GET = do_POST = _dispatch  # noqa: N815
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: tests read ``requests`` instead."""
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server_state.port = httpd.server_address[1]
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server_state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def send(status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> Responder:
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        if "Content-Length" not in (headers or {}):
+            handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return respond
+
+
+async def wait_for(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    with anyio.fail_after(timeout_s):
+        while not condition():
+            await anyio.sleep(0.05)
