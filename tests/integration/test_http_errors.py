@@ -53,7 +53,7 @@ async def test_a_missing_source_is_404(originals: Path) -> None:
 
 
 async def test_unknown_routes_and_methods_are_json(tmp_path: Path) -> None:
-    async with client_for(make_app(None)) as client:
+    async with client_for(make_app(None, tmp_path)) as client:
         unknown = await client.get("/rocket.jpg")
         wrong_method = await client.post("/health")
     assert unknown.status_code == 404

@@ -65,8 +65,8 @@ async def test_ready_is_503_when_the_pool_cannot_take_work(originals: Path) -> N
     assert error_of(response)["error"] == "not_ready"
 
 
-async def test_ready_without_originals() -> None:
-    async with client_for(make_app(None)) as client:
+async def test_ready_without_originals(tmp_path: Path) -> None:
+    async with client_for(make_app(None, tmp_path)) as client:
         response = await client.get("/ready")
     assert response.status_code == 200
 

@@ -49,11 +49,19 @@ def originals(tmp_path: Path) -> Path:
     return root
 
 
-def make_app(originals: Path | None, **overrides: Any) -> Starlette:
-    """The real app over ``originals`` with settings overrides (field name -> value)."""
+def make_app(originals: Path | None, data_dir: Path | None = None, **overrides: Any) -> Starlette:
+    """The real app over ``originals`` with settings overrides (field name -> value).
+
+    ``data_dir`` (the embedded catalog and objects) defaults to a sibling of ``originals``.
+    """
+    if data_dir is None:
+        assert originals is not None, "give data_dir when there is no originals folder"
+        data_dir = originals.parent / "data"
     from enlarger.app import build_app  # here, not at the top: plugin import stays light
 
-    settings = Settings.load(environ={}, overrides={"originals": originals, **overrides})
+    settings = Settings.load(
+        environ={}, overrides={"originals": originals, "data_dir": data_dir, **overrides}
+    )
     return build_app(settings)
 
 

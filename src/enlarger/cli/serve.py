@@ -78,6 +78,7 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(2048)  # connections queue from now on, before uvicorn starts serving
     except OSError:
         sock.close()
         raise
@@ -109,3 +110,4 @@ def configure_logging() -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    logging.getLogger("pyvips").setLevel(logging.WARNING)  # libvips chatters at INFO
