@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import Callable, Coroutine
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,14 +51,10 @@ class JobContext:
         return asyncio.run(coroutine)
 
 
-class Handler(Protocol):
-    def __call__(self, context: JobContext, job: ClaimedJob) -> None: ...
-
-
-class FinishedListener(Protocol):
-    """Called in the transaction that marks ``job`` done or finally failed."""
-
-    def __call__(self, session: Session, job: Job, outcome: JobStatus) -> None: ...
+#: runs one attempt of a job; raising fails the attempt (``PermanentJobError``: for good).
+Handler = Callable[[JobContext, ClaimedJob], None]
+#: called with (session, job, outcome) in the transaction that marks a job done or failed.
+FinishedListener = Callable[[Session, Job, JobStatus], None]
 
 
 class HandlerRegistry:
