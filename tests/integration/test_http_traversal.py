@@ -42,6 +42,8 @@ def guarded(originals: Path) -> Path:
         b"/escape.jpg",
         b"/escape-dir/secret.jpg",
         b"/sub%20dir/",
+        b"/%ff%fe.jpg",
+        b"/" + b"a" * 5000 + b".jpg",
     ],
 )
 async def test_traversal_is_404(guarded: Path, raw_path: bytes) -> None:

@@ -42,7 +42,7 @@ class WebFolder:
             raise NotFound("no such image")
         try:
             resolved = self._root.joinpath(*segments).resolve(strict=True)
-        except (OSError, RuntimeError) as exc:  # missing, unreadable or a symlink loop
+        except (OSError, RuntimeError, ValueError) as exc:  # missing, a loop, not encodable
             raise NotFound("no such image") from exc
         if not resolved.is_relative_to(self._root):
             raise NotFound("no such image")
