@@ -27,14 +27,29 @@ _SAVERS = {
 
 @functools.cache
 def writable_formats() -> frozenset[Format]:
-    """The output formats this libvips build can encode (JXL only with a jxl saver)."""
-    return frozenset(fmt for fmt, saver in _SAVERS.items() if _has_operation(saver))
+    """The output formats this libvips build can encode (JXL only with a jxl saver).
+
+    AVIF needs more than the heif saver: libheif may have been built with HEVC only, so
+    one tiny image is encoded to find out.
+    """
+    found = {fmt for fmt, saver in _SAVERS.items() if _has_operation(saver)}
+    if Format.AVIF in found and not _encodes_av1():
+        found.discard(Format.AVIF)
+    return frozenset(found)
 
 
 def loader_name(image: pyvips.Image) -> str:
     """libvips' loader as a format name: ``jpegload_buffer`` -> ``jpeg``."""
     loader: str = image.get("vips-loader")
     return loader.split("load", 1)[0]
+
+
+def _encodes_av1() -> bool:
+    try:
+        pyvips.Image.black(8, 8).heifsave_buffer(compression="av1", effort=0)
+    except pyvips.Error:
+        return False
+    return True
 
 
 def _has_operation(name: str) -> bool:

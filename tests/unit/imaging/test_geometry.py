@@ -7,7 +7,9 @@ import pytest
 import pyvips
 
 from enlarger.imaging.probe import probe
-from enlarger.imaging.steps.load import load_size
+from enlarger.imaging.state import Run
+from enlarger.imaging.steps.load import load, load_size
+from enlarger.spec.model import Format, RenderSpec
 from enlarger.spec.plan import Box, Interest, Plan
 from tests.support.images import decode, fixture, mean_abs_diff
 from tests.unit.imaging.conftest import RunPlan
@@ -114,3 +116,51 @@ def test_smart_crop_stays_inside_bounds(run_plan: RunPlan) -> None:
     assert (out.width, out.height) == (60, 60)
     assert out.deviate() < 1
     assert out.avg() == pytest.approx(120, abs=1)
+
+
+def _loaded(data: bytes, plan: Plan) -> Run:
+    return load(Run(data=data, spec=RenderSpec(), facts=probe(data), plan=plan, format=Format.PNG))
+
+
+def test_load_keeps_only_the_region_of_an_upscale() -> None:
+    loaded = _loaded(CHELSEA, _plan(Box(10, 10, 8, 6), (400, 300)))
+    assert (loaded.image.width, loaded.image.height) == (8, 6)
+    assert loaded.view == Box(10, 10, 8, 6)
+
+
+def test_load_keeps_only_the_region_of_a_shrink_rounded_outward() -> None:
+    loaded = _loaded(CHELSEA, _plan(Box(101, 51, 60, 40), (30, 20)))  # decoded at ~half size
+    assert (loaded.image.width, loaded.image.height) == (31, 21)
+    view = loaded.view
+    assert 99 < view.left <= 101
+    assert 49 < view.top <= 51
+    assert 161 <= view.left + view.width < 163
+    assert 91 <= view.top + view.height < 93
+
+
+def test_load_keeps_the_bounds_of_a_smart_crop() -> None:
+    bounds = Box(20, 10, 150, 100)
+    plan = Plan(
+        bounds=bounds,
+        region=Box(20, 10, 100, 100),
+        scaled=(100, 100),
+        canvas=(100, 100),
+        interest=Interest.ENTROPY,
+    )
+    loaded = _loaded(CHELSEA, plan)
+    assert (loaded.image.width, loaded.image.height) == (150, 100)
+    assert loaded.view == bounds
+
+
+def test_load_maps_the_region_through_the_exif_orientation() -> None:
+    hopper = fixture("edge/hopper_orientation_6.jpg")  # 128 x 128, turned on display
+    plan = Plan(
+        bounds=Box(0, 0, 128, 128),
+        region=Box(0, 0, 64, 32),
+        scaled=(64, 32),
+        canvas=(64, 32),
+        orientation=6,
+    )
+    loaded = _loaded(hopper, plan)
+    assert (loaded.image.width, loaded.image.height) == (32, 64)  # still the stored frame
+    assert loaded.view == Box(0, 0, 64, 32)

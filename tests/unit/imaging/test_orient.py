@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from enlarger.imaging import RenderOptions, render
-from enlarger.spec.model import Extent, Flip, Format, Geometry, Orientation, Output, RenderSpec
+from enlarger.spec.model import (
+    Extent,
+    Flip,
+    Format,
+    Geometry,
+    Orientation,
+    Output,
+    Rect,
+    RenderSpec,
+)
 from tests.support.images import decode, fixture, has_exif, mean_abs_diff, pixel
 
 PNG = Output(fm=Format.PNG)
@@ -69,3 +78,24 @@ def test_flips_mirror_the_oriented_image(flip: Flip, expected: str) -> None:
     assert pixel(out, 0, 0) == pixel(mirrored, 0, 0)
     assert mean_abs_diff(mirrored, out) < 1
     assert mean_abs_diff(reference, out) > 10
+
+
+@pytest.mark.parametrize("n", range(2, 9))
+def test_rect_is_taken_from_the_upright_image(n: int) -> None:
+    rect = Rect(Extent(20), Extent(30), Extent(50), Extent(40))
+    spec = RenderSpec(geometry=Geometry(rect=rect), output=PNG)
+    out = decode(_render(fixture(f"edge/hopper_orientation_{n}.jpg"), spec))
+    assert (out.width, out.height) == (50, 40)
+    assert mean_abs_diff(out, UPRIGHT.crop(20, 30, 50, 40)) < 10
+    assert mean_abs_diff(out, UPRIGHT.crop(50, 60, 50, 40)) > 20
+
+
+@pytest.mark.parametrize("flip", list(Flip))
+def test_rect_is_taken_from_the_flipped_image(flip: Flip) -> None:
+    source = fixture("skimage_chelsea_225.png")
+    rect = Rect(Extent(10), Extent(20), Extent(100), Extent(60))
+    spec = RenderSpec(geometry=Geometry(rect=rect), orientation=Orientation(flip=flip), output=PNG)
+    out = decode(_render(source, spec))
+    flipped = decode(_render(source, RenderSpec(orientation=Orientation(flip=flip), output=PNG)))
+    assert (out.width, out.height) == (100, 60)
+    assert mean_abs_diff(out, flipped.crop(10, 20, 100, 60)) == 0

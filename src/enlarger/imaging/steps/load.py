@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import pyvips
 
 from enlarger.imaging.colours import is_grey
+from enlarger.imaging.frame import to_oriented, to_stored
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import keeps_origin_profile, to_working_space
 from enlarger.imaging.steps.pad import pad_colour
 from enlarger.spec.facts import SourceFacts
-from enlarger.spec.plan import Plan
+from enlarger.spec.plan import Box, Plan
 
 
 def load(run: Run) -> Run:
@@ -19,21 +23,23 @@ def load(run: Run) -> Run:
     which replaces it). ``fail_on=error`` is given as a loader option: the keyword argument
     of the same name does not reach the loader, and truncated input would decode grey.
 
-    The shrunk image is decoded into memory here: thumbnail reads its source in order
-    only, and the orient, smartcrop, rotate and blur steps read out of order. It is at
-    output scale, or for upscales at most the source's size (bounded by the pixel limit).
+    Only the part the Plan shows (its region, or for smart crops its bounds) is then
+    decoded into memory: thumbnail reads its source in order only, while the orient,
+    smartcrop, rotate and blur steps read out of order. That part is at output scale, or
+    for upscales at most the region at full size.
     """
     width, height = load_size(run.facts, run.plan)
-    image = pyvips.Image.thumbnail_buffer(
+    shrunk = pyvips.Image.thumbnail_buffer(
         run.data,
         width,
         height=height,
         size="force",
         no_rotate=True,
         option_string="fail_on=error",
-    ).copy_memory()
+    )
+    image, view = _cut_to_view(shrunk, run)
     keep = keeps_origin_profile(image, run.spec, run.format)
-    working = to_working_space(image, keep_profile=keep, colour=_paints_colour(run))
+    working = to_working_space(image.copy_memory(), keep_profile=keep, colour=_paints_colour(run))
     return Run(
         data=run.data,
         spec=run.spec,
@@ -42,6 +48,7 @@ def load(run: Run) -> Run:
         format=run.format,
         image=working,
         keep_profile=keep,
+        view=view,
     )
 
 
@@ -53,6 +60,30 @@ def load_size(facts: SourceFacts, plan: Plan) -> tuple[int, int]:
     """
     factor = min(plan.scale, 1.0)
     return max(1, round(facts.width * factor)), max(1, round(facts.height * factor))
+
+
+def _cut_to_view(image: Any, run: Run) -> tuple[Any, Box]:
+    """Crop ``image`` (stored frame, shrunk) to the pixels the Plan needs, rounded outward.
+
+    Returns the crop and the box of the oriented frame (full-size units) it covers.
+    """
+    plan, facts, flip = run.plan, run.facts, run.spec.orientation.flip
+    stored_size = (facts.width, facts.height)
+    needed = plan.bounds if plan.interest is not None else plan.region
+    wanted = to_stored(needed, stored_size, plan.orientation, flip)
+    sx, sy = image.width / facts.width, image.height / facts.height
+    left, right = _outward(wanted.left, wanted.width, sx, image.width)
+    top, bottom = _outward(wanted.top, wanted.height, sy, image.height)
+    cut = Box(left / sx, top / sy, (right - left) / sx, (bottom - top) / sy)
+    if (left, top, right, bottom) != (0, 0, image.width, image.height):
+        image = image.crop(left, top, right - left, bottom - top)
+    return image, to_oriented(cut, stored_size, plan.orientation, flip)
+
+
+def _outward(start: float, length: float, scale: float, limit: int) -> tuple[int, int]:
+    low = min(max(math.floor(start * scale), 0), limit - 1)
+    high = min(max(math.ceil((start + length) * scale), low + 1), limit)
+    return low, high
 
 
 def _paints_colour(run: Run) -> bool:

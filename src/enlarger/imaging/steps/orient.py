@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyvips
 
 from enlarger.imaging.state import Run
@@ -9,15 +11,18 @@ from enlarger.spec.model import Flip
 
 
 def orient(run: Run) -> Run:
-    image = run.image
-    if run.plan.orientation != 1:
-        # libvips' autorot implements the EXIF table exactly; give it the Plan's value.
+    return run.with_image(oriented(run.image, run.plan.orientation, run.spec.orientation.flip))
+
+
+def oriented(image: Any, orientation: int, flip: Flip | None) -> Any:
+    """``image`` turned as EXIF ``orientation`` says, then flipped."""
+    if orientation != 1:
+        # libvips' autorot implements the EXIF table exactly; give it this orientation.
         image = image.copy()
-        image.set_type(pyvips.GValue.gint_type, "orientation", run.plan.orientation)
+        image.set_type(pyvips.GValue.gint_type, "orientation", orientation)
         image = image.autorot()
-    flip = run.spec.orientation.flip
     if flip in (Flip.H, Flip.HV):
         image = image.fliphor()
     if flip in (Flip.V, Flip.HV):
         image = image.flipver()
-    return run.with_image(image)
+    return image

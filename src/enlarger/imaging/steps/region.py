@@ -1,7 +1,8 @@
 """Step 3: cut the Plan's region from the loaded image (smartcrop when ``interest`` is set).
 
-The image was decoded at a fraction of the oriented frame's size, so the Plan's boxes
-(measured on the full frame) are scaled by that fraction and rounded edge by edge.
+The load step decoded only ``Run.view`` of the oriented frame, at a fraction of its
+size, so the Plan's boxes (measured on the full frame) are moved into the view, scaled
+by that fraction and rounded edge by edge.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from enlarger.spec.plan import Box
 
 
 def region(run: Run) -> Run:
-    image, plan = run.image, run.plan
-    frame_w, frame_h = run.frame
-    sx, sy = image.width / frame_w, image.height / frame_h
+    image, plan, view = run.image, run.plan, run.view
+    sx, sy = image.width / view.width, image.height / view.height
+
+    def within(box: Box) -> Box:
+        return Box(box.left - view.left, box.top - view.top, box.width, box.height)
+
     if plan.interest is None:
-        return run.with_image(_cut(image, pixel_box(plan.region, sx, sy, image)))
-    bounds = _cut(image, pixel_box(plan.bounds, sx, sy, image))
-    _, _, width, height = pixel_box(plan.region, sx, sy, bounds)
+        return run.with_image(_cut(image, pixel_box(within(plan.region), sx, sy, image)))
+    bounds = _cut(image, pixel_box(within(plan.bounds), sx, sy, image))
+    _, _, width, height = pixel_box(within(plan.region), sx, sy, bounds)
     return run.with_image(bounds.smartcrop(width, height, interesting=plan.interest.value))
 
 
