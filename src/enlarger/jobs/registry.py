@@ -20,7 +20,7 @@ from enlarger.jobs.protocol import ClaimedJob
 from enlarger.settings import Settings
 from enlarger.storage.protocol import ObjectStore
 
-BUILTIN_HANDLER_MODULES: tuple[str, ...] = ("enlarger.jobs.convert",)
+BUILTIN_HANDLER_MODULES: tuple[str, ...] = ("enlarger.jobs.convert", "enlarger.webhooks.job")
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import anyio
 import httpcore
 
-from enlarger.errors import EnlargerError
+from enlarger.errors import ClientError, EnlargerError
 from enlarger.security.ssrf import GuardedBackend, check_url, guarded_pool
 from enlarger.webhooks.signing import SIGNATURE_HEADER, signature_header
 
@@ -28,6 +28,8 @@ class Attempt:
     status_code: int | None
     error: str | None
     duration_ms: int
+    #: the URL itself is refused (bad scheme, blocked address): retrying cannot help.
+    permanent: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -37,7 +39,7 @@ class Attempt:
 async def post_event(
     url: str, body: bytes, *, secret: str, allow_private: bool, timeout_s: float
 ) -> Attempt:
-    """POST ``body`` (JSON) to ``url``, signed when ``secret`` is set; never raises."""
+    """POST ``body`` (JSON) to ``url``, signed when ``secret`` is set; failures are returned."""
     started = time.monotonic()
     headers = [(b"Content-Type", b"application/json"), (b"User-Agent", USER_AGENT)]
     if secret:
@@ -46,6 +48,7 @@ async def post_event(
     timeouts = {"connect": timeout_s, "read": timeout_s, "write": timeout_s, "pool": timeout_s}
     status: int | None = None
     error: str | None = None
+    permanent = False
     try:
         check_url(url)
         with anyio.fail_after(timeout_s):
@@ -56,10 +59,12 @@ async def post_event(
         status = response.status
         if not 200 <= status < 300:
             error = f"the receiver answered HTTP {status}"
+    except ClientError as exc:
+        error, permanent = exc.message, True
     except EnlargerError as exc:
         error = exc.message
     except TimeoutError:
         error = f"no answer within {timeout_s:g}s"
     except _FAILURES as exc:
         error = f"{type(exc).__name__}: {exc}"
-    return Attempt(status, error, round((time.monotonic() - started) * 1000))
+    return Attempt(status, error, round((time.monotonic() - started) * 1000), permanent)

@@ -1,0 +1,109 @@
+"""The ``webhook`` job kind: tell an image's ``callback_url`` that its conversion finished.
+
+When a ``convert`` job is done or finally failed, a ``webhook`` job is enqueued in the
+same transaction (so an event is never lost or sent for an uncommitted outcome). Each
+attempt POSTs the event, signed, and logs a ``webhook_deliveries`` row; a failed attempt
+raises so the job engine retries it with exponential backoff and jitter. Blocked or
+malformed callback URLs fail at once: retrying cannot help. The event's ``data`` is the
+image as ``GET /v1/images/{id}`` shows it at delivery time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from enlarger.catalog.models import Image, Job, JobStatus, WebhookDelivery
+from enlarger.catalog.repository import enqueue
+from enlarger.ingest.views import CONVERT_JOB, image_json
+from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
+from enlarger.jobs.registry import HandlerRegistry, JobContext
+from enlarger.webhooks.delivery import Attempt, post_event
+
+KIND = "webhook"
+READY, FAILED = "image.ready", "image.failed"
+
+
+class DeliveryError(Exception):
+    """One attempt failed; the engine retries the job."""
+
+
+def register(registry: HandlerRegistry) -> None:
+    registry.register(KIND, deliver)
+    registry.on_finished(CONVERT_JOB, enqueue_event)
+
+
+def enqueue_event(session: Session, job: Job, outcome: JobStatus) -> None:
+    """Queue the event for a finished conversion whose image asked for a callback."""
+    image = session.get(Image, job.image_id) if job.image_id else None
+    if image is None or not image.callback_url:
+        return
+    payload = {
+        "event_id": "evt_" + secrets.token_urlsafe(12),
+        "type": READY if outcome == JobStatus.DONE else FAILED,
+        "url": image.callback_url,
+        "image_id": image.id,
+        "job_id": job.id,
+        "error": job.last_error if outcome != JobStatus.DONE else None,
+        "at": dt.datetime.now(dt.UTC).isoformat(),
+    }
+    enqueue(session, KIND, payload, image_id=image.id)
+
+
+def event_body(context: JobContext, payload: dict[str, Any]) -> bytes:
+    settings = context.settings
+    with context.sessions() as session:
+        image = session.get(Image, payload["image_id"])
+        data = (
+            image_json(session, image, settings.presets, settings.ingest.public_url)
+            if image is not None
+            else {"id": payload["image_id"], "deleted": True}
+        )
+    event = {
+        "id": payload["event_id"],
+        "type": payload["type"],
+        "created_at": payload["at"],
+        "job_id": payload["job_id"],
+        "error": payload["error"],
+        "data": data,
+    }
+    return json.dumps(event, separators=(",", ":"), sort_keys=True).encode()
+
+
+def deliver(context: JobContext, job: ClaimedJob) -> None:
+    payload = job.payload
+    ingest = context.settings.ingest
+    attempt = context.run_async(
+        post_event(
+            payload["url"],
+            event_body(context, payload),
+            secret=ingest.webhook_secret,
+            allow_private=ingest.allow_private_urls,
+            timeout_s=ingest.fetch_timeout_s,
+        )
+    )
+    _log(context, job, attempt)
+    if attempt.permanent:
+        raise PermanentJobError(attempt.error)
+    if not attempt.succeeded:
+        raise DeliveryError(attempt.error)
+
+
+def _log(context: JobContext, job: ClaimedJob, attempt: Attempt) -> None:
+    with context.sessions.begin() as session:
+        image = session.get(Image, job.payload["image_id"])
+        session.add(
+            WebhookDelivery(
+                event_id=job.payload["event_id"],
+                image_id=None if image is None else image.id,
+                url=job.payload["url"],
+                attempt=job.attempts,
+                status_code=attempt.status_code,
+                error=attempt.error,
+                duration_ms=attempt.duration_ms,
+            )
+        )

@@ -1,0 +1,143 @@
+"""Webhook events end to end: a real worker, a real receiver that fails before it succeeds."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from enlarger.catalog.models import Job, JobStatus, WebhookDelivery
+from enlarger.jobs.worker import Worker, start_embedded_worker
+from enlarger.services import Services
+from enlarger.webhooks.signing import SIGNATURE_HEADER, signature_header, verify
+from tests.support.uploads import (
+    LocalServer,
+    build_upload_app,
+    encoded,
+    new_key,
+    send,
+    upload_settings,
+    wait_for,
+)
+
+pytestmark = pytest.mark.anyio
+SECRET = "whsec_test_secret"
+
+
+def test_signature_round_trip_and_tampering() -> None:
+    body = b'{"id":"evt_1"}'
+    header = signature_header(SECRET, 1_700_000_000, body)
+    assert header.startswith("t=1700000000,v1=")
+    assert verify(SECRET, header, body, now=1_700_000_100)
+    assert not verify(SECRET, header, body + b" ", now=1_700_000_100)
+    assert not verify("other", header, body, now=1_700_000_100)
+    assert not verify(SECRET, header, body, now=1_700_000_000 + 301)  # replayed too late
+    assert not verify(SECRET, "v1=abc", body, now=1_700_000_000)
+
+
+@pytest.fixture
+def hooked(tmp_path: Path) -> Iterator[tuple[httpx.AsyncClient, Services, Worker]]:
+    settings = upload_settings(
+        tmp_path / "data",
+        allow_private_urls=True,
+        webhook_secret=SECRET,
+        retry_base_s=0.05,
+        retry_cap_s=0.2,
+        max_attempts=3,
+        embedded_worker=True,
+    )
+    app, services = build_upload_app(settings)
+    worker = start_embedded_worker(settings, services.sessions, lambda: services.store)
+    services.dispatch = worker.dispatch
+    transport = httpx.ASGITransport(app=app)
+    headers = {"authorization": f"Bearer {new_key(services)}"}
+    client = httpx.AsyncClient(transport=transport, base_url="http://api.test", headers=headers)
+    yield client, services, worker
+    worker.stop(timeout=10)
+    services.close()
+
+
+def _deliveries(services: Services) -> list[WebhookDelivery]:
+    with services.sessions() as session:
+        return list(session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)))
+
+
+async def test_event_is_retried_until_the_receiver_accepts_it(
+    hooked: tuple[httpx.AsyncClient, Services, Worker], local_server: LocalServer
+) -> None:
+    client, services, _worker = hooked
+    answers = iter([send(500, b"down"), send(503, b"still down")])
+    local_server.routes["/hook"] = lambda handler: next(answers, send(204))(handler)
+
+    callback = local_server.url("/hook")
+    response = await client.post(
+        "/v1/images", content=encoded(colour=(7, 70, 140)), params={"callback_url": callback}
+    )
+    assert response.status_code == 201, response.text
+    image = response.json()
+
+    await wait_for(lambda: any(d.status_code == 204 for d in _deliveries(services)), 20)
+    deliveries = _deliveries(services)
+    assert [(d.attempt, d.status_code) for d in deliveries] == [(1, 500), (2, 503), (3, 204)]
+    assert len({d.event_id for d in deliveries}) == 1
+    assert all(d.url == callback and d.image_id == image["id"] for d in deliveries)
+    assert deliveries[0].error == "the receiver answered HTTP 500"
+
+    posts = [(headers, body) for path, headers, body in local_server.requests if path == "/hook"]
+    assert len(posts) == 3
+    headers, body = posts[-1]
+    assert verify(SECRET, headers[SIGNATURE_HEADER], body, now=int(time.time()))
+    assert headers["Content-Type"] == "application/json"
+    event = json.loads(body)
+    assert event["type"] == "image.ready"
+    assert event["id"] == deliveries[0].event_id
+    assert event["data"]["id"] == image["id"]
+    assert {p["status"] for p in event["data"]["presets"].values()} == {"ready"}
+    with services.sessions() as session:
+        hook_job = session.scalar(select(Job).where(Job.kind == "webhook"))
+        assert hook_job is not None
+        assert (hook_job.status, hook_job.attempts) == (JobStatus.DONE, 3)
+
+
+async def test_a_receiver_that_never_accepts_fails_after_max_attempts(
+    hooked: tuple[httpx.AsyncClient, Services, Worker], local_server: LocalServer
+) -> None:
+    client, services, _worker = hooked
+    local_server.routes["/hook"] = send(500)
+    response = await client.post(
+        "/v1/images",
+        content=encoded(colour=(1, 1, 1)),
+        params={"callback_url": local_server.url("/hook")},
+    )
+    assert response.status_code == 201
+
+    def failed() -> bool:
+        with services.sessions() as session:
+            job = session.scalar(select(Job).where(Job.kind == "webhook"))
+            return job is not None and job.status == JobStatus.FAILED
+
+    await wait_for(failed, 20)
+    assert [d.status_code for d in _deliveries(services)] == [500, 500, 500]
+
+
+async def test_no_callback_no_event(
+    hooked: tuple[httpx.AsyncClient, Services, Worker], local_server: LocalServer
+) -> None:
+    client, services, _worker = hooked
+    response = await client.post("/v1/images", content=encoded(colour=(2, 2, 2)))
+    image_id = response.json()["id"]
+
+    def converted() -> bool:
+        with services.sessions() as session:
+            job = session.scalar(select(Job).where(Job.image_id == image_id))
+            return job is not None and job.status == JobStatus.DONE
+
+    await wait_for(converted, 20)
+    with services.sessions() as session:
+        assert session.scalar(select(Job).where(Job.kind == "webhook")) is None
+    assert local_server.requests == []
