@@ -145,9 +145,13 @@ async def test_concurrent_puts_of_distinct_keys(store: ObjectStore) -> None:
     assert dict(zip(payloads, stored, strict=True)) == payloads
 
 
-async def test_concurrent_overwrites_leave_one_whole_version(store: ObjectStore) -> None:
-    versions = [bytes([i]) * 50_000 for i in range(10)]
-    await asyncio.gather(*(store.put("race", data) for data in versions))
+async def test_readers_never_see_a_partial_put(store: ObjectStore) -> None:
+    versions = [bytes([i]) * 200_000 for i in range(8)]
+    await store.put("race", versions[0])
+    puts = [store.put("race", data) for data in versions[1:]]
+    gets = [store.get("race") for _ in range(16)]
+    results = await asyncio.gather(*puts, *gets)
+    assert all(data in versions for data in results[len(puts) :])
     assert await store.get("race") in versions
 
 

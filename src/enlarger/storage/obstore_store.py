@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 import obstore
@@ -71,11 +71,8 @@ class ObstoreStore:
 
     async def delete(self, key: str) -> None:
         check_key(key)
-        try:
-            with self._errors("delete", key):
-                await obstore.delete_async(self._store, key)
-        except ObjectNotFound:
-            pass
+        with suppress(ObjectNotFound), self._errors("delete", key):
+            await obstore.delete_async(self._store, key)
 
     async def delete_prefix(self, prefix: str) -> None:
         keys = [info.key async for info in self.list(prefix)]
