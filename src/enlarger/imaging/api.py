@@ -22,6 +22,7 @@ __all__ = [
     "RenderOptions",
     "Rendered",
     "check_decodes",
+    "check_pixels",
     "probe",
     "render",
     "writable_formats",
@@ -76,6 +77,7 @@ def render(
 
 
 def check_pixels(facts: SourceFacts, max_source_pixels: int) -> None:
+    """Raise ``TooManyPixels`` when the header's size is over the limit (nothing decoded)."""
     if facts.pixels > max_source_pixels:
         raise TooManyPixels(
             f"the image has {facts.pixels} pixels; the limit is {max_source_pixels}",

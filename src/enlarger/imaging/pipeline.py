@@ -1,6 +1,7 @@
 """The fixed order of the pixel pipeline. Each step is one function ``Run -> Run``.
 
-1. load: shrink-on-load decode at the Plan's scale, into 8-bit sRGB/greyscale
+1. load: shrink-on-load decode at the Plan's scale, keeping only the part the Plan
+   shows, in 8-bit sRGB or greyscale (CMYK/ICC sources converted here)
 2. orient: the Plan's orientation (EXIF or ``orient``), then ``flip``
 3. region: the Plan's region (smartcrop when the Plan asks for interest)
 4. resize: exactly ``Plan.scaled``

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -40,16 +41,7 @@ def load(run: Run) -> Run:
     image, view = _cut_to_view(shrunk, run)
     keep = keeps_origin_profile(image, run.spec, run.format)
     working = to_working_space(image.copy_memory(), keep_profile=keep, colour=_paints_colour(run))
-    return Run(
-        data=run.data,
-        spec=run.spec,
-        facts=run.facts,
-        plan=run.plan,
-        format=run.format,
-        image=working,
-        keep_profile=keep,
-        view=view,
-    )
+    return dataclasses.replace(run, image=working, keep_profile=keep, view=view)
 
 
 def load_size(facts: SourceFacts, plan: Plan) -> tuple[int, int]:
