@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from enlarger.cli import render, serve, sync, worker
+from enlarger.cli import keys, render, serve, sync, upload, worker
 
 app = typer.Typer(
     name="enlarger",
@@ -18,6 +18,8 @@ serve.register(app)
 render.register(app)
 sync.register(app)
 worker.register(app)
+upload.register(app)
+keys.register(app)
 
 
 def main() -> None:

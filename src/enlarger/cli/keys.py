@@ -1,0 +1,75 @@
+"""``enlarger keys create NAME | list | revoke ID``: API keys for the write API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+
+from enlarger.catalog.models import ApiKey
+from enlarger.catalog.repository import create_api_key, revoke_api_key
+from enlarger.cli.errors import reported_errors
+from enlarger.errors import NotFound
+from enlarger.services import Services, open_services
+from enlarger.settings import Settings
+
+keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+
+ConfigOption = Annotated[Path | None, typer.Option(help="TOML settings file [ENLARGER_CONFIG].")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(keys_app, name="keys")
+
+
+@contextmanager
+def _services(config: Path | None) -> Iterator[Services]:
+    services = open_services(Settings.load(config_file=config))
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+@keys_app.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="What the key is for, e.g. 'cms'.")],
+    config: ConfigOption = None,
+) -> None:
+    """Create a key and print it once: only its hash is kept."""
+    with reported_errors(), _services(config) as services, services.sessions.begin() as session:
+        row, key = create_api_key(session, name)
+        key_id = row.id
+    typer.echo(key)
+    typer.echo(f"created key {key_id} ({name}); store it now, it is not shown again", err=True)
+
+
+@keys_app.command("list")
+def list_keys(config: ConfigOption = None) -> None:
+    """Every key: id, prefix, name, created and revoked dates."""
+    with reported_errors(), _services(config) as services, services.sessions() as session:
+        rows = list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+    typer.echo(f"{'id':>4}  {'prefix':<8}  {'created':<25}  {'revoked':<25}  name")
+    for row in rows:
+        revoked = row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "-"
+        created = row.created_at.isoformat(timespec="seconds")
+        typer.echo(f"{row.id:>4}  {row.prefix:<8}  {created:<25}  {revoked:<25}  {row.name}")
+
+
+@keys_app.command("revoke")
+def revoke(
+    key_id: Annotated[str, typer.Argument(metavar="ID", help="The key's id or prefix.")],
+    config: ConfigOption = None,
+) -> None:
+    """Revoke a key at once: requests with it get 403."""
+    with reported_errors(), _services(config) as services, services.sessions.begin() as session:
+        column = ApiKey.id if key_id.isdigit() else ApiKey.prefix
+        value: int | str = int(key_id) if key_id.isdigit() else key_id
+        row = session.scalar(select(ApiKey).where(column == value))
+        if row is None or not revoke_api_key(session, row.prefix):
+            raise NotFound(f"no live API key with id or prefix {key_id!r}")
+    typer.echo(f"revoked key {key_id}")

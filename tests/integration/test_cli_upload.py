@@ -1,0 +1,144 @@
+"""``enlarger upload`` (local and against a running server) and ``enlarger keys``."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from enlarger.catalog.models import ApiKey, Image, Job
+from enlarger.cli import app
+from enlarger.services import Services, open_services
+from enlarger.settings import Settings
+from tests.support.uploads import build_upload_app, encoded, new_key, upload_settings
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> Path:
+    """Two distinct images in a nested folder, a copy of one, a fake and a text file."""
+    root = tmp_path / "photos"
+    (root / "trip" / "day 1").mkdir(parents=True)
+    (root / "a.jpg").write_bytes(encoded(colour=(250, 0, 0)))
+    (root / "trip" / "day 1" / "b.PNG").write_bytes(encoded(colour=(0, 250, 0), fmt="PNG"))
+    (root / "trip" / "copy of a.jpeg").write_bytes(encoded(colour=(250, 0, 0)))
+    (root / "trip" / "renamed.jpg").write_text("this is not a photo")
+    (root / "trip" / "notes.txt").write_text("skipped: not an image name")
+    return root
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    return {"ENLARGER_DATA_DIR": str(data_dir), "ENLARGER_MAX_SOURCE_PIXELS": "4000000"}
+
+
+def _open(data_dir: Path) -> Services:
+    return open_services(Settings.load(environ=_env(data_dir)))
+
+
+def _assert_summary(output: str) -> None:
+    assert "uploaded:           2" in output
+    assert "duplicates skipped: 1" in output
+    assert "rejected:           1" in output
+    assert "renamed.jpg: " in output
+    assert "not an accepted image type" in output
+
+
+def test_local_upload_of_a_folder(tmp_path: Path, photos: Path) -> None:
+    data_dir = tmp_path / "data"
+    result = CliRunner().invoke(app, ["upload", str(photos), "--parallel", "2"], env=_env(data_dir))
+    assert result.exit_code == 1, result.output  # one file was rejected
+    _assert_summary(result.output)
+    services = _open(data_dir)
+    with services.sessions() as session:
+        formats = sorted(image.format for image in session.scalars(select(Image)))
+        jobs = list(session.scalars(select(Job)))
+    services.close()
+    assert formats == ["jpeg", "png"]
+    assert [job.kind for job in jobs] == ["convert", "convert"]
+    again = CliRunner().invoke(app, ["upload", str(photos / "a.jpg")], env=_env(data_dir))
+    assert again.exit_code == 0
+    assert "duplicates skipped: 1" in again.output
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["upload", str(tmp_path / "nope")], env=_env(tmp_path))
+    assert result.exit_code == 1
+    assert "no such file or folder" in result.output
+
+
+@pytest.fixture
+def running_server(tmp_path: Path) -> Iterator[tuple[str, Services]]:
+    application, services = build_upload_app(upload_settings(tmp_path / "server"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}", services
+    server.should_exit = True
+    thread.join(10)
+    services.close()
+
+
+def test_remote_upload_with_a_key(
+    running_server: tuple[str, Services], photos: Path, tmp_path: Path
+) -> None:
+    url, services = running_server
+    key = new_key(services)
+    args = ["upload", str(photos), "--server", url, "--api-key", key]
+    result = CliRunner().invoke(app, args, env=_env(tmp_path / "unused"))
+    assert result.exit_code == 1, result.output
+    _assert_summary(result.output)
+    assert "HTTP 415" in result.output
+    with services.sessions() as session:
+        assert len(list(session.scalars(select(Image)))) == 2
+
+    bad_key = CliRunner().invoke(
+        app, ["upload", str(photos / "a.jpg"), "--server", url, "--api-key", "enl_x_y"]
+    )
+    assert "HTTP 403" in bad_key.output
+    no_key = CliRunner().invoke(app, ["upload", str(photos), "--server", url], env={})
+    assert no_key.exit_code == 1
+    assert "--api-key" in no_key.output
+
+
+def test_keys_create_list_revoke(tmp_path: Path) -> None:
+    env = _env(tmp_path / "data")
+    runner = CliRunner()
+    created = runner.invoke(app, ["keys", "create", "cms"], env=env)
+    assert created.exit_code == 0, created.output
+    key = created.stdout.splitlines()[0]
+    assert key.startswith("enl_")
+    services = _open(tmp_path / "data")
+    with services.sessions() as session:
+        row = session.scalar(select(ApiKey))
+        assert row is not None
+        assert key not in (row.key_hash, row.prefix)  # only a hash is kept
+        prefix = row.prefix
+    listed = runner.invoke(app, ["keys", "list"], env=env)
+    assert prefix in listed.output
+    assert "cms" in listed.output
+    assert key not in listed.output
+    assert runner.invoke(app, ["keys", "revoke", prefix], env=env).exit_code == 0
+    with services.sessions() as session:
+        row = session.scalar(select(ApiKey))
+        assert row is not None
+        assert row.revoked_at is not None
+    services.close()
+    again = runner.invoke(app, ["keys", "revoke", "1"], env=env)
+    assert again.exit_code == 2
+    assert "no live API key" in again.output
