@@ -12,8 +12,7 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,11 +26,11 @@ from enlarger.jobs.runner import LOST_WORKER
 from enlarger.jobs.worker import Worker, build_queue
 from enlarger.settings import Settings
 from tests.support import slow_handlers
+from tests.support.polling import wait_until
 from tests.support.rabbitmq import BROKER_URL, queue_depth
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LEASE_S = 1.0
-TIMEOUT_S = 30.0
 
 
 @dataclass
@@ -94,14 +93,6 @@ class Harness:
 
     def effects(self) -> set[str]:
         return slow_handlers.effects(self.work_dir)
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout_s}s waiting for {what}")
-        time.sleep(0.05)
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:

@@ -1,0 +1,187 @@
+"""The ``convert`` job end to end: a stored original becomes every preset, stored and listed."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+from sqlalchemy.orm import Session, sessionmaker
+
+from enlarger.catalog.models import Image
+from enlarger.catalog.repository import enqueue, job_report, list_derivatives
+from enlarger.errors import ConfigError
+from enlarger.jobs.convert import KIND, spec_hash, validate_presets
+from enlarger.jobs.worker import Worker, build_queue
+from enlarger.settings import DEFAULT_PRESETS, Settings
+from enlarger.spec.canonical import canonical
+from enlarger.storage import ObjectStore, open_store
+from enlarger.storage.keys import original_key
+from tests.support.polling import wait_until
+
+#: preset -> (Pillow format, width, height) from a 1200x800 source with the default presets.
+EXPECTED = {
+    "large": ("JPEG", 1200, 800),  # fit=max never upscales
+    "medium": ("JPEG", 1080, 720),
+    "small": ("WEBP", 480, 320),
+    "thumb": ("WEBP", 200, 200),
+}
+
+
+def photo(width: int = 1200, height: int = 800) -> bytes:
+    """A JPEG with a horizontal red ramp and a vertical blue ramp."""
+    image = PILImage.new("RGB", (width, height))
+    image.putdata(
+        [(x * 255 // width, 80, y * 255 // height) for y in range(height) for x in range(width)]
+    )
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+class Catalogue:
+    """An object store and catalog with one worker thread running convert jobs."""
+
+    def __init__(self, database_url: str, sessions: sessionmaker[Session], tmp_path: Path) -> None:
+        self.settings = Settings.load(
+            environ={},
+            overrides={"data_dir": tmp_path, "database_url": database_url, "job_lease_s": 5.0},
+        )
+        self.sessions = sessions
+        self.store: ObjectStore = open_store("", tmp_path)
+
+    def add_image(self, data: bytes, key: str | None = None) -> Image:
+        sha256 = hashlib.sha256(data).hexdigest()
+        key = key or original_key(sha256, "jpg")
+        asyncio.run(self.store.put(key, data, "image/jpeg"))
+        with self.sessions.begin() as session:
+            image = Image(
+                sha256=sha256,
+                original_key=key,
+                format="jpeg",
+                width=1200,
+                height=800,
+                bytes=len(data),
+            )
+            session.add(image)
+        return image
+
+    def enqueue(self, image_id: str, max_attempts: int = 1) -> str:
+        with self.sessions.begin() as session:
+            return enqueue(session, KIND, {}, image_id=image_id, max_attempts=max_attempts).id
+
+    def run(self, job_id: str) -> None:
+        """Run the job to its end in a worker thread."""
+        worker = Worker(build_queue(self.settings, self.sessions, lambda: self.store), 1)
+        worker.start()
+        try:
+            wait_until(lambda: self.status(job_id) in {"done", "failed"}, f"job {job_id}")
+        finally:
+            worker.stop()
+
+    def convert(self, image_id: str) -> str:
+        """Enqueue and run one convert job for ``image_id``; returns the job id."""
+        job_id = self.enqueue(image_id)
+        self.run(job_id)
+        return job_id
+
+    def status(self, job_id: str) -> str | None:
+        with self.sessions() as session:
+            report = job_report(session, job_id)
+        return None if report is None else report.status
+
+
+@pytest.fixture
+def catalogue(database_url: str, sessions: sessionmaker[Session], tmp_path: Path) -> Catalogue:
+    return Catalogue(database_url, sessions, tmp_path)
+
+
+def test_every_preset_is_rendered_stored_and_recorded(catalogue: Catalogue) -> None:
+    image = catalogue.add_image(photo())
+    job_id = catalogue.convert(image.id)
+    assert catalogue.status(job_id) == "done"
+    with catalogue.sessions() as session:
+        derivatives = list_derivatives(session, image.id)
+    assert {d.preset: (d.width, d.height) for d in derivatives} == {
+        name: (width, height) for name, (_, width, height) in EXPECTED.items()
+    }
+    specs = validate_presets(DEFAULT_PRESETS)
+    for derivative in derivatives:
+        data = asyncio.run(catalogue.store.get(derivative.object_key))
+        decoded = PILImage.open(io.BytesIO(data))
+        assert (decoded.format, *decoded.size) == EXPECTED[derivative.preset]
+        assert derivative.bytes == len(data)
+        assert derivative.canonical_spec == canonical(specs[derivative.preset])
+        assert derivative.object_key.startswith(f"derivatives/{image.sha256[:2]}/")
+        assert spec_hash(derivative.canonical_spec) in derivative.object_key
+        # the ramps survive: left edge has little red, right edge a lot
+        rgb = decoded.convert("RGB")
+        left, right = rgb.getpixel((2, rgb.height // 2)), rgb.getpixel((rgb.width - 3, 2))
+        assert isinstance(left, tuple)
+        assert isinstance(right, tuple)
+        assert left[0] < 60 < 200 < right[0]
+
+
+def test_converting_again_changes_nothing(catalogue: Catalogue) -> None:
+    image = catalogue.add_image(photo())
+    catalogue.convert(image.id)
+    with catalogue.sessions() as session:
+        first = {d.preset: (d.object_key, d.bytes) for d in list_derivatives(session, image.id)}
+    assert catalogue.status(catalogue.convert(image.id)) == "done"
+    with catalogue.sessions() as session:
+        second = {d.preset: (d.object_key, d.bytes) for d in list_derivatives(session, image.id)}
+    assert second == first
+    listed = asyncio.run(_keys(catalogue.store, f"derivatives/{image.sha256[:2]}"))
+    assert sorted(listed) == sorted(key for key, _ in first.values())
+
+
+def test_an_undecodable_original_fails_the_job_at_once(catalogue: Catalogue) -> None:
+    image = catalogue.add_image(b"\xff\xd8\xff\xe0 not really a jpeg" * 10)
+    job_id = catalogue.enqueue(image.id, max_attempts=5)
+    catalogue.run(job_id)
+    with catalogue.sessions() as session:
+        report = job_report(session, job_id)
+        assert list_derivatives(session, image.id) == []
+    assert report is not None
+    assert (report.status, report.attempts) == ("failed", 1)
+    assert report.last_error is not None
+    assert report.last_error.startswith("UnprocessableImage")
+
+
+def test_an_image_deleted_before_its_job_ran_fails_the_job_permanently(
+    catalogue: Catalogue,
+) -> None:
+    image = catalogue.add_image(photo(64, 48))
+    job_id = catalogue.enqueue(image.id)
+    with catalogue.sessions.begin() as session:
+        session.delete(session.get(Image, image.id))
+    catalogue.run(job_id)
+    with catalogue.sessions() as session:
+        report = job_report(session, job_id)
+    assert report is not None
+    assert (report.status, report.attempts) == ("failed", 1)
+    assert report.last_error == "PermanentJobError: image None is not in the catalog"
+
+
+@pytest.mark.parametrize(
+    ("presets", "named"),
+    [
+        ({"ok": "w=10", "thumb": "w=abc"}, "thumb"),
+        ({"huge": "fm=bmp"}, "huge"),
+        ({"bad name": "w=10"}, "bad name"),
+    ],
+)
+def test_a_bad_preset_is_a_config_error_naming_it(presets: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=f"preset '{named}'"):
+        validate_presets(presets)
+
+
+def test_the_default_presets_are_valid() -> None:
+    assert set(validate_presets(DEFAULT_PRESETS)) == set(EXPECTED)
+
+
+async def _keys(store: ObjectStore, prefix: str) -> list[str]:
+    return [info.key async for info in store.list(prefix)]
