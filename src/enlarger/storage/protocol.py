@@ -22,7 +22,7 @@ class StorageError(Exception):
     """Base of everything a store raises; callers never see backend (obstore) errors."""
 
 
-class ObjectNotFound(StorageError):  # noqa: N818 (the name the callers were promised)
+class ObjectNotFound(StorageError):
     """No object at ``key``. Deliberately not an HTTP error: the caller decides what it means."""
 
     def __init__(self, key: str) -> None:
