@@ -40,8 +40,8 @@ def load(run: Run) -> Run:
     )
     image, view = _cut_to_view(shrunk, run)
     keep = keeps_origin_profile(image, run.spec, run.format)
-    working = to_working_space(image.copy_memory(), keep_profile=keep, colour=_paints_colour(run))
-    return dataclasses.replace(run, image=working, keep_profile=keep, view=view)
+    working = to_working_space(image, keep_profile=keep, colour=_paints_colour(run))
+    return dataclasses.replace(run, image=working.copy_memory(), keep_profile=keep, view=view)
 
 
 def load_size(facts: SourceFacts, plan: Plan) -> tuple[int, int]:
