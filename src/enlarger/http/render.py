@@ -100,7 +100,13 @@ class Renderer:
 
     def _cache_headers(self, source: SourceStat, negotiated: Negotiated) -> dict[str, str]:
         accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
-        etag = strong_etag(self._version, source.identity, canonical(negotiated.spec), accepted)
+        etag = strong_etag(
+            self._version,
+            repr(self._options),  # limits and encoder effort change the bytes too
+            source.identity,
+            canonical(negotiated.spec),
+            accepted,
+        )
         headers = {
             "etag": etag,
             "last-modified": http_date(source.mtime),
