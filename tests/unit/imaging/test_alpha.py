@@ -43,6 +43,17 @@ def test_gif_keeps_one_bit_transparency() -> None:
     assert pixel(out, 300, 90)[-1] == 255
 
 
+def test_gif_flattens_half_opaque_pixels_onto_white() -> None:
+    source = decode(GREY_ALPHA)
+    grey, opacity = pixel(source, 50, 50)
+    assert 128 <= opacity < 255
+    out = _render(GREY_ALPHA, Output(fm=Format.GIF))
+    *colour, alpha = pixel(out, 50, 50)
+    assert alpha == 255
+    blended = (grey * opacity + 255 * (255 - opacity)) / 255
+    assert colour == pytest.approx([blended] * 3, abs=4)
+
+
 def test_grey_alpha_png_keeps_both_bands() -> None:
     out = _render(GREY_ALPHA, Output(fm=Format.PNG))
     assert (out.bands, out.interpretation) == (2, "b-w")
