@@ -60,7 +60,9 @@ def server(tmp_path: Path) -> Iterator[str]:
     )
     with process:
         try:
-            yield announced_url(process)
+            url = announced_url(process)
+            assert not url.endswith(":8")  # --port beat ENLARGER_PORT
+            yield url
         finally:
             process.terminate()
             # uvicorn shuts down gracefully, then re-raises SIGTERM to exit as signalled.
@@ -103,6 +105,13 @@ def test_a_missing_originals_folder_is_a_clear_error(tmp_path: Path) -> None:
         assert process.stdout.read() == ""
     message = (tmp_path / "log").read_text()
     assert f"error: originals folder {tmp_path / 'absent'} is not readable" in message
+
+
+def test_a_port_out_of_range_is_a_clear_error(tmp_path: Path) -> None:
+    args = ["serve", "--data-dir", str(tmp_path)]
+    with started(args, {"ENLARGER_PORT": "70000"}, tmp_path / "log") as process:
+        assert process.wait(timeout=30) == 1
+    assert "error: port 70000 is out of range (0-65535)" in (tmp_path / "log").read_text()
 
 
 def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
