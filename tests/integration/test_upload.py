@@ -5,13 +5,25 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import AsyncIterator
+from pathlib import Path
 
+import httpx
+import pillow_heif
 import pytest
 from PIL import Image as PILImage
 
 from enlarger.catalog.models import Image, Job, JobStatus
 from enlarger.storage.keys import original_key
-from tests.support.uploads import MAX_UPLOAD_BYTES, PRESETS, UploadApp, encoded, png_bomb
+from tests.support.uploads import (
+    MAX_UPLOAD_BYTES,
+    PRESETS,
+    UploadApp,
+    build_upload_app,
+    encoded,
+    new_key,
+    png_bomb,
+    upload_settings,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -187,3 +199,43 @@ async def test_the_byte_limit_stops_a_streamed_body_without_length(uploads: Uplo
     assert response.status_code == 413
     assert sent < MAX_UPLOAD_BYTES * 2
     assert await uploads.objects() == []
+
+
+async def test_heic_is_stored_as_uploaded_and_renders(uploads: UploadApp) -> None:
+    pillow_heif.register_heif_opener()
+    data = encoded((48, 32), (20, 40, 220), fmt="HEIF", quality=90)
+    response = await uploads.client.post("/v1/images", files={"file": ("IMG_0001.HEIC", data)})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["format"], body["width"], body["height"]) == ("heic", 48, 32)
+    key = original_key(body["sha256"], "heic")
+    assert await uploads.services.store.get(key) == data  # the camera's bytes, unchanged
+    rendered = await uploads.client.get(f"/i/{body['id']}?w=24&fm=png")
+    assert rendered.status_code == 200, rendered.text
+    image = PILImage.open(io.BytesIO(rendered.content)).convert("RGB")
+    assert image.size == (24, 16)
+    red, _green, blue = image.getpixel((12, 8))  # type: ignore[misc]
+    assert blue > 180
+    assert red < 60
+
+
+async def test_truncated_heic_is_422(uploads: UploadApp) -> None:
+    data = encoded((48, 32), fmt="HEIF")
+    response = await uploads.client.post("/v1/images", content=data[: len(data) // 2])
+    assert response.status_code == 422
+    assert await uploads.objects() == []
+
+
+async def test_the_original_is_written_to_the_replica_too(tmp_path: Path) -> None:
+    replica = tmp_path / "replica"
+    settings = upload_settings(tmp_path / "data", replica_url=replica.as_uri())
+    app, services = build_upload_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    headers = {"authorization": f"Bearer {new_key(services)}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+        response = await c.post("/v1/images", content=encoded(colour=(3, 4, 5)))
+    services.close()
+    assert response.status_code == 201
+    key = original_key(response.json()["sha256"], "jpg")
+    assert (replica / key).read_bytes() == encoded(colour=(3, 4, 5))
+    assert (tmp_path / "data" / "objects" / key).is_file()

@@ -4,62 +4,35 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import select
 
 from enlarger.catalog.models import Job, JobStatus, WebhookDelivery
-from enlarger.jobs.worker import Worker, start_embedded_worker
 from enlarger.services import Services
 from enlarger.webhooks.signing import SIGNATURE_HEADER, signature_header, verify
 from tests.support.uploads import (
+    WEBHOOK_SECRET,
     LocalServer,
-    build_upload_app,
+    WorkerApp,
     encoded,
-    new_key,
+    job_status,
     send,
-    upload_settings,
     wait_for,
 )
 
 pytestmark = pytest.mark.anyio
-SECRET = "whsec_test_secret"
 
 
 def test_signature_round_trip_and_tampering() -> None:
     body = b'{"id":"evt_1"}'
-    header = signature_header(SECRET, 1_700_000_000, body)
+    header = signature_header(WEBHOOK_SECRET, 1_700_000_000, body)
     assert header.startswith("t=1700000000,v1=")
-    assert verify(SECRET, header, body, now=1_700_000_100)
-    assert not verify(SECRET, header, body + b" ", now=1_700_000_100)
+    assert verify(WEBHOOK_SECRET, header, body, now=1_700_000_100)
+    assert not verify(WEBHOOK_SECRET, header, body + b" ", now=1_700_000_100)
     assert not verify("other", header, body, now=1_700_000_100)
-    assert not verify(SECRET, header, body, now=1_700_000_000 + 301)  # replayed too late
-    assert not verify(SECRET, "v1=abc", body, now=1_700_000_000)
-
-
-@pytest.fixture
-def hooked(tmp_path: Path) -> Iterator[tuple[httpx.AsyncClient, Services, Worker]]:
-    settings = upload_settings(
-        tmp_path / "data",
-        allow_private_urls=True,
-        webhook_secret=SECRET,
-        retry_base_s=0.05,
-        retry_cap_s=0.2,
-        max_attempts=3,
-        embedded_worker=True,
-    )
-    app, services = build_upload_app(settings)
-    worker = start_embedded_worker(settings, services.sessions, lambda: services.store)
-    services.dispatch = worker.dispatch
-    transport = httpx.ASGITransport(app=app)
-    headers = {"authorization": f"Bearer {new_key(services)}"}
-    client = httpx.AsyncClient(transport=transport, base_url="http://api.test", headers=headers)
-    yield client, services, worker
-    worker.stop(timeout=10)
-    services.close()
+    assert not verify(WEBHOOK_SECRET, header, body, now=1_700_000_000 + 301)  # replayed too late
+    assert not verify(WEBHOOK_SECRET, "v1=abc", body, now=1_700_000_000)
 
 
 def _deliveries(services: Services) -> list[WebhookDelivery]:
@@ -68,9 +41,9 @@ def _deliveries(services: Services) -> list[WebhookDelivery]:
 
 
 async def test_event_is_retried_until_the_receiver_accepts_it(
-    hooked: tuple[httpx.AsyncClient, Services, Worker], local_server: LocalServer
+    with_worker: WorkerApp, local_server: LocalServer
 ) -> None:
-    client, services, _worker = hooked
+    client, services = with_worker.client, with_worker.services
     answers = iter([send(500, b"down"), send(503, b"still down")])
     local_server.routes["/hook"] = lambda handler: next(answers, send(204))(handler)
 
@@ -91,7 +64,7 @@ async def test_event_is_retried_until_the_receiver_accepts_it(
     posts = [(headers, body) for path, headers, body in local_server.requests if path == "/hook"]
     assert len(posts) == 3
     headers, body = posts[-1]
-    assert verify(SECRET, headers[SIGNATURE_HEADER], body, now=int(time.time()))
+    assert verify(WEBHOOK_SECRET, headers[SIGNATURE_HEADER], body, now=int(time.time()))
     assert headers["Content-Type"] == "application/json"
     event = json.loads(body)
     assert event["type"] == "image.ready"
@@ -105,9 +78,9 @@ async def test_event_is_retried_until_the_receiver_accepts_it(
 
 
 async def test_a_receiver_that_never_accepts_fails_after_max_attempts(
-    hooked: tuple[httpx.AsyncClient, Services, Worker], local_server: LocalServer
+    with_worker: WorkerApp, local_server: LocalServer
 ) -> None:
-    client, services, _worker = hooked
+    client, services = with_worker.client, with_worker.services
     local_server.routes["/hook"] = send(500)
     response = await client.post(
         "/v1/images",
@@ -116,28 +89,16 @@ async def test_a_receiver_that_never_accepts_fails_after_max_attempts(
     )
     assert response.status_code == 201
 
-    def failed() -> bool:
-        with services.sessions() as session:
-            job = session.scalar(select(Job).where(Job.kind == "webhook"))
-            return job is not None and job.status == JobStatus.FAILED
-
-    await wait_for(failed, 20)
+    await wait_for(lambda: job_status(services, kind="webhook") == "failed", 20)
     assert [d.status_code for d in _deliveries(services)] == [500, 500, 500]
 
 
-async def test_no_callback_no_event(
-    hooked: tuple[httpx.AsyncClient, Services, Worker], local_server: LocalServer
-) -> None:
-    client, services, _worker = hooked
+async def test_no_callback_no_event(with_worker: WorkerApp, local_server: LocalServer) -> None:
+    client, services = with_worker.client, with_worker.services
     response = await client.post("/v1/images", content=encoded(colour=(2, 2, 2)))
     image_id = response.json()["id"]
 
-    def converted() -> bool:
-        with services.sessions() as session:
-            job = session.scalar(select(Job).where(Job.image_id == image_id))
-            return job is not None and job.status == JobStatus.DONE
-
-    await wait_for(converted, 20)
+    await wait_for(lambda: job_status(services, image_id=image_id) == "done", 20)
     with services.sessions() as session:
         assert session.scalar(select(Job).where(Job.kind == "webhook")) is None
     assert local_server.requests == []

@@ -173,3 +173,47 @@ async def wait_for(condition: Callable[[], bool], timeout_s: float = 10.0) -> No
     with anyio.fail_after(timeout_s):
         while not condition():
             await anyio.sleep(0.05)
+
+
+WEBHOOK_SECRET = "whsec_test_secret"
+
+
+@dataclass
+class WorkerApp:
+    client: httpx.AsyncClient
+    services: Services
+
+
+@pytest.fixture
+async def with_worker(tmp_path: Path) -> AsyncIterator[WorkerApp]:
+    """The upload app with a running embedded worker, fast retries and signed webhooks."""
+    from enlarger.jobs.worker import start_embedded_worker
+
+    settings = upload_settings(
+        tmp_path / "data",
+        allow_private_urls=True,
+        webhook_secret=WEBHOOK_SECRET,
+        retry_base_s=0.05,
+        retry_cap_s=0.2,
+        max_attempts=3,
+        embedded_worker=True,
+    )
+    app, services = build_upload_app(settings)
+    worker = start_embedded_worker(settings, services.sessions, lambda: services.store)
+    services.dispatch = worker.dispatch
+    transport = httpx.ASGITransport(app=app)
+    headers = {"authorization": f"Bearer {new_key(services)}"}
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as c:
+        yield WorkerApp(c, services)
+    worker.stop(timeout=10)
+    services.close()
+
+
+def job_status(services: Services, **where: str) -> str | None:
+    """The status of the newest job matching ``where`` (column=value), or None."""
+    from enlarger.catalog.models import Job
+
+    with services.sessions() as session:
+        query = select(Job).filter_by(**where).order_by(Job.created_at.desc()).limit(1)
+        job = session.scalar(query)
+        return None if job is None else job.status.value

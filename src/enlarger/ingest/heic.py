@@ -13,7 +13,13 @@ import pillow_heif
 from PIL import Image
 
 from enlarger.errors import UnprocessableImage
+from enlarger.ingest.sniff import HEIC
 from enlarger.spec.facts import SourceFacts
+
+
+def renderable(image_format: str, data: bytes) -> bytes:
+    """The bytes libvips should render for a stored original of ``image_format``."""
+    return heic_to_png(data) if image_format == HEIC.name else data
 
 
 def heic_facts(data: bytes) -> SourceFacts:

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from enlarger.errors import ClientError, PayloadTooLarge
-from enlarger.imaging import RenderOptions, check_decodes, probe, render
-from enlarger.imaging.api import check_pixels
+from enlarger.imaging import RenderOptions, check_decodes, check_pixels, probe, render
 from enlarger.ingest.heic import decode_heic, heic_facts
 from enlarger.ingest.sniff import HEIC, SNIFF_BYTES, ImageType, sniff
 from enlarger.spec.facts import SourceFacts

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.models import Image
 from enlarger.errors import NotFound, PayloadTooLarge
-from enlarger.ingest.heic import heic_to_png
-from enlarger.ingest.sniff import HEIC
+from enlarger.ingest.heic import renderable
 from enlarger.origins.base import SourceStat
 from enlarger.storage.protocol import ObjectNotFound, ObjectStore
 
@@ -37,9 +36,7 @@ class StoreOrigin:
             data = await self._store.get(image.original_key)
         except ObjectNotFound:
             raise NotFound(f"image {path!r} has no stored original") from None
-        if image.format == HEIC.name:
-            return await anyio.to_thread.run_sync(heic_to_png, data)
-        return data
+        return await anyio.to_thread.run_sync(renderable, image.format, data)
 
     async def _image(self, image_id: str) -> Image:
         image = await anyio.to_thread.run_sync(self._load, image_id)
