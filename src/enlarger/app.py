@@ -25,6 +25,7 @@ from enlarger.http.jobs import job_routes
 from enlarger.http.pool import RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.imaging import RenderOptions, writable_formats
+from enlarger.jobs.worker import embedded_worker
 from enlarger.origins.local import WebFolder
 from enlarger.services import open_services, serving
 from enlarger.settings import RenderSettings, Settings
@@ -44,7 +45,11 @@ def build_app(settings: Settings) -> Starlette:
         *job_routes(services, uploads),
         *web_folder(settings.render, renderer),  # catch-all: keep last
     ]
-    components: list[Component] = [lambda: closing_pool(pool), lambda: serving(services)]
+    components: list[Component] = [
+        lambda: closing_pool(pool),
+        lambda: serving(services),
+        lambda: embedded_worker(services),
+    ]
     middleware = [Middleware(UnexpectedErrors)]
     if settings.server.cors_origin:
         middleware.insert(0, Middleware(AllowOrigin, origin=settings.server.cors_origin))

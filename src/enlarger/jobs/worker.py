@@ -7,9 +7,11 @@ it this way to kill it with SIGKILL).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import signal
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from types import FrameType
 
 import structlog
@@ -24,6 +26,7 @@ from enlarger.jobs.protocol import JobQueue
 from enlarger.jobs.rabbitmq import RabbitQueue
 from enlarger.jobs.registry import JobContext, build_registry
 from enlarger.jobs.runner import JobRunner
+from enlarger.services import Services
 from enlarger.settings import Settings
 from enlarger.storage import ObjectStore, open_configured
 
@@ -102,6 +105,22 @@ def start_embedded_worker(
     worker = Worker(build_queue(settings, sessions, open_store), slots)
     worker.start()
     return worker
+
+
+@asynccontextmanager
+async def embedded_worker(services: Services) -> AsyncIterator[Worker]:
+    """The app lifespan's component: background jobs run while the app does.
+
+    New uploads' ``services.dispatch()`` wakes the worker (or the outbox relay) at once.
+    """
+    worker = await asyncio.to_thread(
+        start_embedded_worker, services.settings, services.sessions, lambda: services.store
+    )
+    services.dispatch = worker.dispatch
+    try:
+        yield worker
+    finally:
+        await asyncio.to_thread(worker.stop)
 
 
 def run_worker(settings: Settings, concurrency: int = 1) -> None:
