@@ -94,6 +94,33 @@ async def test_exif_orientation_and_camera_summary(uploads: UploadApp) -> None:
     assert body["exif"]["latitude"] is None  # keep_gps is off
 
 
+def _animated_gif() -> bytes:
+    frames = [PILImage.new("RGB", (40, 40), c) for c in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "extension"),
+    [
+        (encoded(fmt="TIFF"), "tiff", "tif"),
+        (encoded(fmt="WEBP"), "webp", "webp"),
+        (encoded(fmt="AVIF"), "avif", "avif"),
+        (_animated_gif(), "gif", "gif"),
+        (encoded(mode="CMYK", colour=(0, 100, 200, 0)), "jpeg", "jpg"),
+    ],
+    ids=["tiff", "webp", "avif", "animated-gif", "cmyk-jpeg"],
+)
+async def test_every_accepted_format(
+    uploads: UploadApp, data: bytes, name: str, extension: str
+) -> None:
+    response = await uploads.client.post("/v1/images", content=data)
+    assert response.status_code == 201, response.text
+    assert response.json()["format"] == name
+    assert await uploads.objects() == [original_key(hashlib.sha256(data).hexdigest(), extension)]
+
+
 async def test_same_bytes_twice_is_one_image_one_object_one_job(uploads: UploadApp) -> None:
     data = encoded(colour=(1, 2, 3))
     first = await uploads.client.post("/v1/images", content=data)
