@@ -59,6 +59,17 @@ async def test_writes_and_reads_need_a_live_key(uploads: UploadApp) -> None:
     assert await uploads.objects() == []
 
 
+async def test_callback_url_as_a_form_field(uploads: UploadApp) -> None:
+    files = {"file": ("a.jpg", encoded(colour=(5, 6, 7)))}
+    hook = "https://93.184.215.14/hook"  # a public address: checked, never contacted here
+    response = await uploads.client.post("/v1/images", files=files, data={"callback_url": hook})
+    assert response.status_code == 201, response.text
+    with uploads.services.sessions() as session:
+        row = session.get(Image, response.json()["id"])
+        assert row is not None
+        assert row.callback_url == hook
+
+
 async def test_get_one_image_and_404(uploads: UploadApp) -> None:
     created = await _upload(uploads, (9, 9, 9))
     shown = await uploads.client.get(f"/v1/images/{created['id']}")
@@ -260,12 +271,17 @@ async def test_url_import_through_the_api(uploads: UploadApp, local_server: Loca
     transport = httpx.ASGITransport(app=app)
     headers = {"authorization": f"Bearer {uploads.key}"}
     async with httpx.AsyncClient(transport=transport, base_url="http://x", headers=headers) as c:
-        imported = await c.post("/v1/images", json={"url": url})
+        hook = local_server.url("/hook")
+        imported = await c.post("/v1/images", json={"url": url, "callback_url": hook})
         too_big = await c.post("/v1/images", json={"url": local_server.url("/huge.jpg")})
         missing = await c.post("/v1/images", json={"url": local_server.url("/nothing.jpg")})
     services.close()
     assert imported.status_code == 201, imported.text
     assert imported.json()["bytes"] == len(image)
+    with uploads.services.sessions() as session:
+        row = session.get(Image, imported.json()["id"])
+        assert row is not None
+        assert row.callback_url == hook
     assert too_big.status_code == 413
     assert missing.status_code == 422
     assert uploads.count(Image) == 1
