@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import kombu
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -217,3 +218,34 @@ def test_kill_9_during_a_backlog_loses_nothing(harness: Harness) -> None:
     assert set(started) == set(ids)
     # only the jobs in flight when the worker died ran twice (2 slots)
     assert len(started) <= len(ids) + 2
+
+
+def test_a_repeated_message_for_a_finished_job_does_nothing(harness: Harness) -> None:
+    """RabbitMQ delivers at least once: a duplicate (say, the relay crashed after publishing
+    but before marking the job published) must not run the job again."""
+    if harness.settings.jobs.queue_engine != "rabbitmq":
+        pytest.skip("the embedded engine has no messages to repeat")
+    ids = harness.enqueue()
+    with harness.worker():
+        harness.wait_finished(ids)
+    queue = harness.settings.jobs.queue_name
+    with kombu.Connection(BROKER_URL) as connection:
+        connection.Producer().publish(
+            {"job_id": ids[0]}, exchange="", routing_key=queue, serializer="json"
+        )
+    with harness.worker():
+        wait_until(lambda: queue_depth(queue) == 0, "the duplicate to be consumed")
+    assert len(harness.starts()) == 1
+    assert queue_depth(f"{queue}.dead") == 0
+
+
+@pytest.mark.slow
+def test_sigterm_lets_the_running_job_finish(harness: Harness) -> None:
+    ids = harness.enqueue(seconds=1.0)
+    worker = harness.spawn()
+    wait_until(lambda: len(harness.starts()) == 1, "the worker to start the job")
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(15) == 0
+    report = harness.reports(ids)[ids[0]]
+    assert (report.status, report.attempts) == ("done", 1)
+    assert harness.effects() == set(ids)
