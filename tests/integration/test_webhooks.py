@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 
 from enlarger.catalog.models import Job, JobStatus, WebhookDelivery
+from enlarger.jobs.worker import start_embedded_worker
 from enlarger.services import Services
+from enlarger.storage.keys import original_key
 from enlarger.webhooks.signing import SIGNATURE_HEADER, signature_header, verify
 from tests.support.uploads import (
+    PRESETS,
     WEBHOOK_SECRET,
     LocalServer,
     WorkerApp,
+    build_upload_app,
     encoded,
     job_status,
+    new_key,
     send,
+    upload_settings,
     wait_for,
 )
 
@@ -102,3 +110,42 @@ async def test_no_callback_no_event(with_worker: WorkerApp, local_server: LocalS
     with services.sessions() as session:
         assert session.scalar(select(Job).where(Job.kind == "webhook")) is None
     assert local_server.requests == []
+
+
+async def test_a_conversion_that_finally_fails_sends_image_failed(
+    tmp_path: Path, local_server: LocalServer
+) -> None:
+    settings = upload_settings(
+        tmp_path / "data",
+        allow_private_urls=True,
+        webhook_secret=WEBHOOK_SECRET,
+        retry_base_s=0.05,
+        retry_cap_s=0.1,
+        max_attempts=2,
+        embedded_worker=True,
+    )
+    app, services = build_upload_app(settings)
+    local_server.routes["/hook"] = send(200)
+    transport = httpx.ASGITransport(app=app)
+    headers = {"authorization": f"Bearer {new_key(services)}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+        params = {"callback_url": local_server.url("/hook")}
+        response = await c.post("/v1/images", content=encoded(colour=(9, 8, 7)), params=params)
+    image = response.json()
+    # the original vanishes before any worker runs: the conversion cannot succeed
+    await services.store.delete(original_key(image["sha256"], "jpg"))
+    worker = start_embedded_worker(settings, services.sessions, lambda: services.store)
+    try:
+        await wait_for(lambda: job_status(services, kind="webhook") == "done", 20)
+    finally:
+        worker.stop(timeout=10)
+        services.close()
+    assert job_status(services, kind="convert") == "failed"
+    (_path, request_headers, body), *_ = local_server.requests
+    event = json.loads(body)
+    assert event["type"] == "image.failed"
+    assert "original" in event["error"] or "object" in event["error"]
+    assert event["data"]["presets"] == {
+        name: {"url": f"/i/{image['id']}/{name}", "status": "failed"} for name in PRESETS
+    }
+    assert verify(WEBHOOK_SECRET, request_headers[SIGNATURE_HEADER], body, now=int(time.time()))
