@@ -502,6 +502,35 @@ def test_auto_compress_serves_an_opaque_png_as_jpeg() -> None:
     assert (out.rendered.format, sniff(out.rendered.data)) == (Format.JPG, "jpeg")
 
 
+def _chelsea_as(saver: str, **options: object) -> bytes:
+    data: bytes = getattr(upright(CHELSEA), saver)(**options)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("saver", "options", "fmt"),
+    [
+        ("gifsave_buffer", {}, Format.GIF),
+        ("webpsave_buffer", {}, Format.WEBP),
+        ("jpegsave_buffer", {}, Format.JPG),
+        ("tiffsave_buffer", {}, Format.JPG),  # not a web format: JPEG
+    ],
+)
+def test_without_fm_a_web_format_source_keeps_its_format(
+    saver: str, options: dict[str, object], fmt: Format
+) -> None:
+    out = run(_chelsea_as(saver, **options), "w=100")
+    assert (out.rendered.format, out.size) == (fmt, (100, 67))
+    assert mean_abs_diff(out.image, upright(CHELSEA).resize(100 / 225)) < 8
+
+
+def test_sixteen_bit_png_comes_out_eight_bit() -> None:
+    deep = (upright(CHELSEA).cast("ushort") * 257).cast("ushort").copy(interpretation="rgb16")
+    out = run(deep.pngsave_buffer(), "w=100")
+    assert (out.rendered.format, out.image.format, out.image.bands) == (Format.PNG, "uchar", 3)
+    assert mean_abs_diff(out.image, upright(CHELSEA).resize(100 / 225)) < 3
+
+
 def test_auto_format_keeps_alpha_in_png_when_nothing_better_is_accepted() -> None:
     out = run(with_alpha_mask(CHELSEA, 0.3), "w=100&auto=format")
     assert (out.rendered.format, out.image.bands) == (Format.PNG, 4)
@@ -547,6 +576,14 @@ def test_transparency_meets_bg(query: str, colour: list[float]) -> None:
     if out.image.hasalpha():
         assert pixel(out.image, 10, 75)[3] == 255
     assert looks_like(out.image.crop(100, 0, 125, 150), upright(CHELSEA).crop(100, 0, 125, 150), 5)
+
+
+def test_bg_fills_the_transparency_of_a_rotated_photo() -> None:
+    out = run(with_alpha_mask(CHELSEA, 0.3), "rot=180&fm=jpg&bg=ff0000")
+    assert _near(pixel(out.image, 214, 75), [255, 0, 0], 8)  # the transparent part, turned
+    assert looks_like(
+        out.image.crop(0, 0, 125, 150), upright(CHELSEA).rot("d180").crop(0, 0, 125, 150), 5
+    )
 
 
 def test_half_transparent_bg_leaves_a_half_transparent_png() -> None:
