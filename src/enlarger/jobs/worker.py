@@ -124,11 +124,11 @@ async def embedded_worker(services: Services) -> AsyncIterator[Worker]:
 
 
 def run_worker(settings: Settings, concurrency: int = 1) -> None:
-    """``enlarger worker``: migrate, then run jobs until SIGTERM or SIGINT."""
+    """``enlarger worker``: check the settings, migrate, then run jobs until SIGTERM/SIGINT."""
     url = database_url(settings)
-    migrate(url)
     engine = make_engine(url)
     worker = Worker(build_queue(settings, session_factory(engine)), concurrency)
+    migrate(url)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("worker stopping", signal=signal.Signals(signum).name)
