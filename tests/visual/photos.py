@@ -81,6 +81,27 @@ def on_flat_grey(data: bytes, *, photo_left: bool) -> bytes:
     return png
 
 
+#: the stored-pixel transform whose EXIF orientation ``n`` shows the picture upright.
+_STORED_FOR = {
+    1: lambda image: image,
+    2: lambda image: image.fliphor(),
+    3: lambda image: image.rot("d180"),
+    4: lambda image: image.flipver(),
+    5: lambda image: image.rot("d90").fliphor(),
+    6: lambda image: image.rot("d270"),
+    7: lambda image: image.rot("d270").fliphor(),
+    8: lambda image: image.rot("d90"),
+}
+
+
+def exif_tagged(data: bytes, orientation: int) -> bytes:
+    """A JPEG whose stored pixels and EXIF ``orientation`` show ``data`` upright."""
+    stored = _STORED_FOR[orientation](upright(data)).copy()
+    stored.set_type(pyvips.GValue.gint_type, "orientation", orientation)
+    jpeg: bytes = stored.jpegsave_buffer(Q=95)
+    return jpeg
+
+
 @dataclass(frozen=True)
 class FrameHeader:
     """A JPEG's start-of-frame segment: its marker (0xC0 baseline, 0xC2 progressive) and

@@ -31,6 +31,7 @@ from tests.visual.photos import (
     GREY_ALPHA,
     ROCKET,
     STORM,
+    exif_tagged,
     frame_header,
     on_flat_grey,
     reference_crop,
@@ -227,6 +228,26 @@ def test_content_aware_crop_of_an_exif_rotated_photo_is_a_piece_of_the_upright_p
     photo = upright(STORM)
     best = min(mean_abs_diff(out.image, photo.crop(x, 0, 80, 160)) for x in range(0, 161, 2))
     assert best < 3
+
+
+ORIENTED_QUERIES = [
+    # query on the 240 x 160 upright storm photo, box of the upright photo it shows
+    ("w=60", (0, 0, 240, 160)),
+    ("rect=10,20,120,80&w=60", (10, 20, 120, 80)),
+    ("rect=200,100,40,60&w=20", (200, 100, 40, 60)),
+    ("fit=crop&w=40&h=80&crop=left", (0, 0, 80, 160)),
+    ("fit=crop&w=30&h=60&crop=right", (160, 0, 80, 160)),
+    ("fit=crop&w=60&h=20&crop=bottom", (0, 80, 240, 80)),
+    ("fit=crop&w=60&h=60&crop=focalpoint&fp-x=0.8&fp-y=0.3&fp-z=2", (152, 8, 80, 80)),
+]
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_every_exif_orientation_crops_and_shrinks_the_upright_photo(orientation: int) -> None:
+    source = exif_tagged(STORM, orientation)
+    for query, box in ORIENTED_QUERIES:
+        out = run(source, f"{query}&fm=png")
+        assert mean_abs_diff(out.image, reference_crop(STORM, box, out.size)) < 2, query
 
 
 def test_upscaled_region_of_a_jpeg_shows_those_pixels() -> None:
