@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from enlarger.catalog.models import Job, JobStatus, WebhookDelivery
 from enlarger.jobs.worker import start_embedded_worker
 from enlarger.services import Services
 from enlarger.storage.keys import original_key
+from enlarger.webhooks.delivery import post_event
 from enlarger.webhooks.signing import SIGNATURE_HEADER, signature_header, verify
 from tests.support.uploads import (
     PRESETS,
@@ -149,3 +151,21 @@ async def test_a_conversion_that_finally_fails_sends_image_failed(
         name: {"url": f"/i/{image['id']}/{name}", "status": "failed"} for name in PRESETS
     }
     assert verify(WEBHOOK_SECRET, request_headers[SIGNATURE_HEADER], body, now=int(time.time()))
+
+
+async def test_blocked_callbacks_are_permanent_failures_unreachable_ones_are_retried() -> None:
+    blocked = await post_event(
+        "http://10.0.0.1/hook", b"{}", secret="", allow_private=False, timeout_s=2
+    )
+    assert (blocked.status_code, blocked.permanent, blocked.succeeded) == (None, True, False)
+    assert blocked.error is not None
+    assert "private" in blocked.error
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    refused = await post_event(
+        f"http://127.0.0.1:{closed_port}/hook", b"{}", secret="", allow_private=True, timeout_s=2
+    )
+    assert (refused.status_code, refused.permanent) == (None, False)
+    assert refused.error is not None
+    assert refused.error.startswith("ConnectError")

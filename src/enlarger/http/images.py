@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Message
 
-from enlarger.catalog.models import Image
+from enlarger.catalog.models import Derivative, Image
 from enlarger.catalog.repository import get_derivative, get_image
 from enlarger.errors import ClientError, NotFound, PayloadTooLarge
 from enlarger.http.pool import RenderPool
@@ -177,17 +177,15 @@ class ImagesAPI:
             raise NotFound(f"no preset named {name!r}", presets=sorted(self._settings.presets))
         image = await self._existing(image_id)
 
-        def lookup(session: Session) -> tuple[Any, str]:
+        def lookup(session: Session) -> Derivative:
             derivative = get_derivative(session, image.id, name)
-            status = preset_status([name], [derivative] if derivative else [], None)[name]
             if derivative is None:
                 job = latest_convert_job(session, image.id)
                 status = preset_status([name], [], job)[name]
-            return derivative, status
+                raise NotFound(f"preset {name!r} of image {image_id!r} is not ready", status=status)
+            return derivative
 
-        derivative, status = await self._db(lookup)
-        if derivative is None:
-            raise NotFound(f"preset {name!r} of image {image_id!r} is not ready", status=status)
+        derivative = await self._db(lookup)
         try:
             data = await self._services.store.get(derivative.object_key)
         except ObjectNotFound:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import anyio
 import httpcore
 
-from enlarger.errors import ClientError, EnlargerError
+from enlarger.errors import ClientError, FetchFailed
 from enlarger.security.ssrf import GuardedBackend, check_url, guarded_pool
 from enlarger.webhooks.signing import SIGNATURE_HEADER, signature_header
 
@@ -52,17 +52,20 @@ async def post_event(
     try:
         check_url(url)
         with anyio.fail_after(timeout_s):
-            async with guarded_pool(GuardedBackend(allow_private)) as pool:
-                response = await pool.request(
+            # streamed and never read: a receiver cannot make us buffer a large answer
+            async with (
+                guarded_pool(GuardedBackend(allow_private)) as pool,
+                pool.stream(
                     "POST", url, headers=headers, content=body, extensions={"timeout": timeouts}
-                )
-        status = response.status
+                ) as response,
+            ):
+                status = response.status
         if not 200 <= status < 300:
             error = f"the receiver answered HTTP {status}"
-    except ClientError as exc:
-        error, permanent = exc.message, True
-    except EnlargerError as exc:
+    except FetchFailed as exc:  # DNS trouble may pass: retried
         error = exc.message
+    except ClientError as exc:  # a malformed or blocked URL stays so
+        error, permanent = exc.message, True
     except TimeoutError:
         error = f"no answer within {timeout_s:g}s"
     except _FAILURES as exc:
