@@ -8,6 +8,7 @@ ran as well as what the jobs table says. Workers run in-process, or as subproces
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -20,8 +21,10 @@ from typing import Any
 
 import kombu
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from enlarger.catalog.models import Job, JobStatus, utcnow
 from enlarger.catalog.repository import JobReport, enqueue, job_report
 from enlarger.jobs.runner import LOST_WORKER
 from enlarger.jobs.worker import Worker, build_queue
@@ -249,3 +252,28 @@ def test_sigterm_lets_the_running_job_finish(harness: Harness) -> None:
     report = harness.reports(ids)[ids[0]]
     assert (report.status, report.attempts) == ("done", 1)
     assert harness.effects() == set(ids)
+
+
+def test_a_job_orphaned_without_any_redelivery_is_finished(harness: Harness) -> None:
+    """A worker died holding the job and no message will come back (a broker that lost
+    it, or no broker at all): the job still finishes once its lease has long expired."""
+    ids = harness.enqueue()
+    long_ago = utcnow() - dt.timedelta(seconds=10 * LEASE_S)
+    with harness.sessions.begin() as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == ids[0])
+            .values(
+                status=JobStatus.RUNNING,
+                attempts=1,
+                lease_owner="vanished-worker",
+                lease_until=long_ago,
+                started_at=long_ago,
+                published_at=long_ago,
+            )
+        )
+    with harness.worker():
+        report = harness.wait_finished(ids)[ids[0]]
+    assert (report.status, report.attempts) == ("done", 2)
+    assert [(e["attempt"], e["error"]) for e in report.errors] == [(1, LOST_WORKER)]
+    assert len(harness.starts()) == 1

@@ -14,7 +14,8 @@ delay queue and dead-letter queue.
 * **Duplicates are harmless.** A message is only a pointer: the worker claims the row by
   id (``claim_by_id``), so a job that is done, failed or leased by a live worker is not
   run twice. A message for a job leased by another worker waits until that job ends or
-  its lease expires (its worker died) and then claims it.
+  its lease expires (its worker died) and then claims it. Should a message be lost for
+  good, the relay republishes a running job whose lease expired a lease period ago.
 * **Ack late, prefetch 1.** The message is acknowledged after the job's outcome is
   committed; a killed worker's unacked message goes back to the queue at once (the broker
   sees the connection close) and its row is claimed again once the lease expires.
@@ -38,7 +39,7 @@ from typing import Any
 import kombu
 import kombu.exceptions
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from enlarger.catalog.models import Job, JobStatus, utcnow
 from enlarger.jobs.runner import JobRunner
@@ -99,11 +100,24 @@ class RabbitQueue:
     # outbox
 
     def relay_once(self, producer: kombu.Producer) -> int:
-        """Publish one batch of unpublished queued jobs; how many were published."""
+        """Publish one batch of unpublished queued jobs (and orphans); how many were published.
+
+        An orphan is a running job whose lease expired a whole lease period ago and that was
+        not (re)published meanwhile: its worker died and the redelivered message did not come
+        back (a broker that lost it). Republished at most once per lease period.
+        """
+        now = utcnow()
+        lease = dt.timedelta(seconds=self._runner.settings.job_lease_s)
+        unpublished = and_(Job.status == JobStatus.QUEUED, Job.published_at.is_(None))
+        orphaned = and_(
+            Job.status == JobStatus.RUNNING,
+            Job.lease_until < now - lease,
+            or_(Job.published_at.is_(None), Job.published_at < now - lease),
+        )
         with self._runner.sessions.begin() as session:
             rows = session.execute(
                 select(Job.id, Job.run_after)
-                .where(Job.status == JobStatus.QUEUED, Job.published_at.is_(None))
+                .where(or_(unpublished, orphaned))
                 .order_by(Job.created_at)
                 .limit(RELAY_BATCH)
                 .with_for_update(skip_locked=True)
@@ -114,7 +128,7 @@ class RabbitQueue:
                 session.execute(
                     update(Job)
                     .where(Job.id.in_([r.id for r in rows]))
-                    .values(published_at=utcnow())
+                    .values(published_at=now)
                     .execution_options(synchronize_session=False)
                 )
         return len(rows)
