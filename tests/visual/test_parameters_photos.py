@@ -552,9 +552,14 @@ def test_sixteen_bit_png_comes_out_eight_bit() -> None:
     assert mean_abs_diff(out.image, upright(CHELSEA).resize(100 / 225)) < 3
 
 
-def test_auto_format_keeps_alpha_in_png_when_nothing_better_is_accepted() -> None:
-    out = run(with_alpha_mask(CHELSEA, 0.3), "w=100&auto=format")
-    assert (out.rendered.format, out.image.bands) == (Format.PNG, 4)
+@pytest.mark.parametrize(
+    ("accepted", "fmt"),
+    [(frozenset(), Format.PNG), (frozenset({Format.WEBP}), Format.WEBP), (WEBP_AVIF, Format.AVIF)],
+)
+def test_auto_format_keeps_alpha(accepted: frozenset[Format], fmt: Format) -> None:
+    out = run(with_alpha_mask(CHELSEA, 0.3), "w=100&auto=format", accepted)
+    assert (out.rendered.format, out.image.bands) == (fmt, 4)
+    assert (pixel(out.image, 5, 30)[3], pixel(out.image, 80, 30)[3]) == (0, 255)
 
 
 def test_dl_does_not_change_the_pixels() -> None:
