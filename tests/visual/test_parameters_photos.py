@@ -61,6 +61,9 @@ SIZES = [
     ("w=100&dpr=2", (200, 133)),
     ("h=40&dpr=2.5", (150, 100)),
     ("dpr=2", (225, 150)),  # dpr needs w or h
+    ("w=101&dpr=1.5", (152, 101)),
+    ("fit=max&w=8000&dpr=2", (225, 150)),  # never upscaled, so never too large
+    ("fit=min&w=8000&h=8000&dpr=2", (150, 150)),
     ("fit=max&w=450", (225, 150)),
     ("fit=max&w=100&h=100", (100, 67)),
     ("fit=scale&w=100&h=100", (100, 100)),
