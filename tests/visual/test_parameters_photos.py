@@ -635,10 +635,11 @@ def test_grey_alpha_is_flattened_onto_white_for_jpeg_and_kept_in_png() -> None:
 # --- colour: CMYK, ICC, greyscale, cs, metadata --------------------------------------------
 
 
+@pytest.mark.parametrize("query", ["fm=jpg&q=90", "fm=png&cs=origin"])
 @pytest.mark.parametrize("embed_profile", [True, False])
-def test_cmyk_photo_comes_out_srgb_without_a_colour_shift(embed_profile: bool) -> None:
+def test_cmyk_photo_comes_out_srgb_without_a_colour_shift(embed_profile: bool, query: str) -> None:
     cmyk = cmyk_jpeg(run(ROCKET, "w=320&fm=png").rendered.data, embed_profile=embed_profile)
-    out = run(cmyk, "fm=jpg&q=90")
+    out = run(cmyk, query)
     assert (out.image.bands, out.image.interpretation) == (3, "srgb")
     assert not has_icc(out.rendered.data)
     # the same photo as the original, less what the CMYK gamut could not hold
