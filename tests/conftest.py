@@ -3,7 +3,7 @@
 pytest_plugins = [
     "tests.support.seaweedfs",
     "tests.support.render_app",
-    "tests.support.uploads",
     "tests.support.databases",
     "tests.support.rabbitmq",
+    "tests.support.uploads",  # after databases: it imports that module
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 from collections.abc import AsyncIterator
@@ -119,6 +120,18 @@ async def test_every_accepted_format(
     assert response.status_code == 201, response.text
     assert response.json()["format"] == name
     assert await uploads.objects() == [original_key(hashlib.sha256(data).hexdigest(), extension)]
+
+
+async def test_identical_uploads_at_the_same_time_store_one_image(uploads: UploadApp) -> None:
+    data = encoded((300, 200), colour=(90, 80, 70))
+    responses = await asyncio.gather(
+        *(uploads.client.post("/v1/images", content=data) for _ in range(4))
+    )
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert uploads.count(Image) == 1
+    assert uploads.count(Job) == 1
+    assert len(await uploads.objects()) == 1
 
 
 async def test_same_bytes_twice_is_one_image_one_object_one_job(uploads: UploadApp) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from http.server import BaseHTTPRequestHandler
 
@@ -23,7 +24,6 @@ from tests.support.uploads import (
     encoded,
     new_key,
     send,
-    upload_settings,
 )
 
 pytestmark = pytest.mark.anyio
@@ -266,7 +266,9 @@ async def test_url_import_through_the_api(uploads: UploadApp, local_server: Loca
     assert blocked.json()["error"] == "blocked_address"
     assert local_server.requests == []
 
-    settings = upload_settings(uploads.services.settings.data_dir, allow_private_urls=True)
+    current = uploads.services.settings
+    ingest = dataclasses.replace(current.ingest, allow_private_urls=True)
+    settings = dataclasses.replace(current, ingest=ingest)
     app, services = build_upload_app(settings)
     transport = httpx.ASGITransport(app=app)
     headers = {"authorization": f"Bearer {uploads.key}"}

@@ -22,6 +22,7 @@ from enlarger.catalog.models import Base
 from enlarger.catalog.repository import create_api_key
 from enlarger.services import Services
 from enlarger.settings import Settings
+from tests.support.databases import BACKENDS, empty_tables
 
 BASE_URL = "http://images.example.com"
 MAX_UPLOAD_BYTES = 300_000
@@ -69,9 +70,15 @@ def new_key(services: Services, name: str = "tests") -> str:
     return key
 
 
-@pytest.fixture
-async def uploads(tmp_path: Path) -> AsyncIterator[UploadApp]:
-    app, services = build_upload_app(upload_settings(tmp_path / "data"))
+@pytest.fixture(params=BACKENDS)
+async def uploads(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UploadApp]:
+    """The upload app on SQLite, then on PostgreSQL (skipped when it is not running)."""
+    database = ""
+    if request.param == "postgresql":
+        database = request.getfixturevalue("postgres_database")
+        empty_tables(database)
+    settings = upload_settings(tmp_path / "data", database_url=database)
+    app, services = build_upload_app(settings)
     key = new_key(services)
     transport = httpx.ASGITransport(app=app)
     headers = {"authorization": f"Bearer {key}"}
