@@ -621,6 +621,16 @@ def test_half_transparent_bg_leaves_a_half_transparent_png() -> None:
     assert _near(value, [255, 0, 0, 128], 3)
 
 
+@pytest.mark.parametrize(
+    ("query", "bg"), [("fm=gif", [255, 255, 255]), ("fm=gif&bg=f00", [255, 0, 0])]
+)
+def test_gif_flattens_half_transparent_pixels_onto_bg(query: str, bg: list[float]) -> None:
+    source = decode(GREY_ALPHA).colourspace("srgb")  # alpha 136-152 of 255 everywhere
+    out = run(GREY_ALPHA, query)
+    assert out.image[3].min() == 255
+    assert mean_abs_diff(out.image, source.flatten(background=bg)) < 3
+
+
 def test_grey_alpha_is_flattened_onto_white_for_jpeg_and_kept_in_png() -> None:
     source = decode(GREY_ALPHA)
     flat = source.flatten(background=[255])
