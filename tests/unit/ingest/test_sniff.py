@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 
+import pillow_heif
 import pytest
 from PIL import Image
 
@@ -30,8 +31,6 @@ def _encoded(fmt: str) -> bytes:
 def test_real_files_are_recognised_by_their_magic_bytes(
     fmt: str, expected: sniff.ImageType
 ) -> None:
-    import pillow_heif
-
     pillow_heif.register_heif_opener()
     assert sniff.sniff(_encoded(fmt)[: sniff.SNIFF_BYTES]) == expected
 
