@@ -459,11 +459,6 @@ def test_chromasub_422_keeps_at_least_that_much_chroma() -> None:
     assert header.chroma in ("4:2:2", "4:4:4")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="imgix's chromasub default is 420 at every q; Enlarger lets libvips' auto mode "
-    "write 4:4:4 from q=90 (imaging/encode.py _SUBSAMPLE default 'auto')",
-)
 def test_default_chroma_subsampling_is_420_at_high_quality() -> None:
     assert frame_header(run(ROCKET, "w=160&fm=jpg&q=95").rendered.data).chroma == "4:2:0"
 
@@ -516,11 +511,6 @@ def test_auto_format_negotiates(
     assert sniff(out.rendered.data) == {"jpg": "jpeg"}.get(fmt.value, fmt.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="imgix: auto=compress picks the format by transparency (PNG with alpha, else "
-    "JPEG); Enlarger keeps the source's format (spec/negotiate.py choose_format)",
-)
 def test_auto_compress_serves_an_opaque_png_as_jpeg() -> None:
     out = run(CHELSEA, "w=64&auto=compress")
     assert (out.rendered.format, sniff(out.rendered.data)) == (Format.JPG, "jpeg")

@@ -18,6 +18,7 @@ COMPRESS_QUALITY = 45
 PNG_COMPRESSION = 4
 #: imgix ``chromasub`` -> libvips ``subsample_mode``. libvips writes 4:2:0 or 4:4:4 only,
 #: so 4:2:2 gets the full-resolution 4:4:4 (never less chroma than asked for).
+#: imgix defaults to 4:2:0 at every quality (libvips' "auto" turns it off from Q 90).
 _SUBSAMPLE = {444: "off", 422: "off", 420: "on"}
 
 
@@ -33,7 +34,7 @@ def encode(
             Q=quality,
             interlace=fmt is Format.PJPG,
             optimize_coding=True,
-            subsample_mode=_SUBSAMPLE.get(output.chromasub or 0, "auto"),
+            subsample_mode=_SUBSAMPLE[output.chromasub or 420],
             keep=keep,
         )
     elif fmt is Format.PNG:

@@ -68,14 +68,15 @@ def choose_format(
     writable: frozenset[Format] = DEFAULT_WRITABLE,
 ) -> Format:
     """``fm`` wins; then ``auto=format`` (AVIF, WebP, else PNG for alpha, else JPEG); then
-    the source's own format when it is writable; else JPEG, or PNG when there is alpha."""
+    ``auto=compress`` (PNG for alpha, else JPEG, as imgix's transparency detection does);
+    then the source's own format when it is writable; else JPEG, or PNG when there is alpha."""
     if output.fm is not None:
         return output.fm
     if Auto.FORMAT in output.auto:
         for preferred in (Format.AVIF, Format.WEBP):
             if preferred in accepted and preferred in writable:
                 return preferred
-    else:
+    elif Auto.COMPRESS not in output.auto:
         kept = _KEPT.get(facts.loader)
         if kept is not None and kept in writable:
             return kept

@@ -93,7 +93,9 @@ PLAIN = Output()
         (PLAIN, NONE, facts("png"), Format.PNG),
         (PLAIN, NONE, facts("webp", alpha=True), Format.WEBP),
         (PLAIN, NONE, facts("gif"), Format.GIF),
-        (Output(auto=frozenset({Auto.COMPRESS})), BOTH, facts("webp"), Format.WEBP),
+        # auto=compress alone picks by transparency (imgix): JPEG here, whatever Accept says
+        (Output(auto=frozenset({Auto.COMPRESS})), BOTH, facts("webp"), Format.JPG),
+        (Output(auto=frozenset({Auto.COMPRESS})), BOTH, facts("png", alpha=True), Format.PNG),
         # otherwise JPEG, or PNG with alpha
         (PLAIN, BOTH, facts("heif"), Format.JPG),
         (PLAIN, BOTH, facts("heif", alpha=True), Format.PNG),
