@@ -32,8 +32,10 @@ from enlarger.catalog.migrations import migrate
 from enlarger.catalog.models import Image, JobStatus
 from enlarger.catalog.repository import enqueue, get_job
 from enlarger.imaging import probe, render
-from enlarger.jobs.convert import KIND, render_options, validate_presets
+from enlarger.jobs.convert import KIND
 from enlarger.jobs.worker import Worker, build_queue
+from enlarger.presets import validate_presets
+from enlarger.services import render_options
 from enlarger.settings import DEFAULT_PRESETS, Settings
 from enlarger.storage import open_store
 from enlarger.storage.keys import original_key

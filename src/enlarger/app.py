@@ -24,10 +24,10 @@ from enlarger.http.images import upload_api
 from enlarger.http.jobs import job_routes
 from enlarger.http.pool import RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
-from enlarger.imaging import RenderOptions, writable_formats
+from enlarger.imaging import writable_formats
 from enlarger.jobs.worker import embedded_worker
 from enlarger.origins.local import WebFolder
-from enlarger.services import open_services, serving
+from enlarger.services import open_services, render_options, serving
 from enlarger.settings import RenderSettings, Settings
 
 Component = Callable[[], AbstractAsyncContextManager[object]]
@@ -62,14 +62,6 @@ def build_app(settings: Settings) -> Starlette:
     app.state.render_pool = pool
     app.state.services = services
     return app
-
-
-def render_options(render: RenderSettings) -> RenderOptions:
-    return RenderOptions(
-        max_source_pixels=render.max_source_pixels,
-        max_output_side=render.max_output_side,
-        avif_effort=render.avif_effort,
-    )
 
 
 def renderer_version() -> str:

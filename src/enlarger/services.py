@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.db import database_url, make_engine, session_factory
 from enlarger.catalog.migrations import migrate
-from enlarger.settings import Settings
+from enlarger.imaging import RenderOptions
+from enlarger.presets import validate_presets
+from enlarger.settings import RenderSettings, Settings
 from enlarger.storage import ObjectStore, open_configured
 
 
@@ -43,10 +45,19 @@ class Services:
 
 
 def open_services(settings: Settings) -> Services:
+    validate_presets(settings.presets)
     url = database_url(settings)
     migrate(url)
     engine = make_engine(url)
     return Services(settings, open_configured(settings), engine, session_factory(engine))
+
+
+def render_options(render: RenderSettings) -> RenderOptions:
+    return RenderOptions(
+        max_source_pixels=render.max_source_pixels,
+        max_output_side=render.max_output_side,
+        avif_effort=render.avif_effort,
+    )
 
 
 @asynccontextmanager

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from enlarger.catalog.models import Image
 from enlarger.catalog.repository import enqueue, job_report, list_derivatives
 from enlarger.errors import ConfigError
-from enlarger.jobs.convert import KIND, spec_hash, validate_presets
+from enlarger.jobs.convert import KIND
 from enlarger.jobs.worker import Worker, build_queue
+from enlarger.presets import spec_hash, validate_presets
 from enlarger.settings import DEFAULT_PRESETS, Settings
 from enlarger.spec.canonical import canonical
 from enlarger.storage import ObjectStore, open_store

@@ -13,10 +13,10 @@ from typing import Annotated
 
 import typer
 
-from enlarger.app import render_options
 from enlarger.cli.errors import reported_errors
 from enlarger.imaging import render as render_image
 from enlarger.imaging import writable_formats
+from enlarger.services import render_options
 from enlarger.settings import Settings
 from enlarger.spec.imgix import parse
 from enlarger.spec.model import Format, RenderSpec

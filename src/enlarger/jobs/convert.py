@@ -8,57 +8,23 @@ again after a worker died half-way, leaves one derivative per preset.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-from collections.abc import Mapping
 
 from enlarger.catalog.repository import DerivativeRecord, get_image, upsert_derivative
-from enlarger.errors import ConfigError, InvalidParameter
-from enlarger.imaging import RenderOptions, render, writable_formats
+from enlarger.imaging import render
 from enlarger.ingest.heic import renderable
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
 from enlarger.jobs.registry import HandlerRegistry, JobContext
-from enlarger.settings import RenderSettings
+from enlarger.presets import spec_hash, validate_presets
+from enlarger.services import render_options
 from enlarger.spec.canonical import canonical
-from enlarger.spec.imgix import parse
-from enlarger.spec.model import RenderSpec
 from enlarger.storage.keys import derivative_key
-from enlarger.storage.protocol import InvalidKeyError, ObjectStore
+from enlarger.storage.protocol import ObjectStore
 
 KIND = "convert"
-#: hex digits of sha256(canonical spec) in derivative keys.
-SPEC_HASH_LENGTH = 16
 
 
 def register(registry: HandlerRegistry) -> None:
     registry.register(KIND, convert)
-
-
-def validate_presets(presets: Mapping[str, str]) -> dict[str, RenderSpec]:
-    """Parse every preset; ``ConfigError`` naming the first bad one (fails start-up)."""
-    writable = writable_formats()
-    specs = {}
-    for name, query in presets.items():
-        try:
-            derivative_key("0" * 64, name, "0" * SPEC_HASH_LENGTH, "jpg")
-        except InvalidKeyError as exc:
-            raise ConfigError(f"preset {name!r}: bad name: {exc}", preset=name) from exc
-        try:
-            specs[name] = parse(query, writable)
-        except InvalidParameter as exc:
-            raise ConfigError(f"preset {name!r}: {exc.message}", preset=name) from exc
-    return specs
-
-
-def spec_hash(canonical_spec: str) -> str:
-    return hashlib.sha256(canonical_spec.encode()).hexdigest()[:SPEC_HASH_LENGTH]
-
-
-def render_options(settings: RenderSettings) -> RenderOptions:
-    return RenderOptions(
-        max_source_pixels=settings.max_source_pixels,
-        max_output_side=settings.max_output_side,
-        avif_effort=settings.avif_effort,
-    )
 
 
 def convert(context: JobContext, job: ClaimedJob) -> None:

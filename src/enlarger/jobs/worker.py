@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from enlarger.catalog.db import database_url, make_engine, session_factory
 from enlarger.catalog.migrations import migrate
 from enlarger.errors import ConfigError
-from enlarger.jobs.convert import validate_presets
 from enlarger.jobs.embedded import EmbeddedQueue
 from enlarger.jobs.protocol import JobQueue
 from enlarger.jobs.rabbitmq import RabbitQueue
 from enlarger.jobs.registry import JobContext, build_registry
 from enlarger.jobs.runner import JobRunner
+from enlarger.presets import validate_presets
 from enlarger.services import Services
 from enlarger.settings import Settings
 from enlarger.storage import ObjectStore, open_configured
