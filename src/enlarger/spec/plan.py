@@ -36,8 +36,10 @@ min/max width/height, rect, dpr, focal point, fill, orientation, rotation):
 * **Rounding** to the nearest whole pixel, halves up; no side below 1 px.
 * **rot** turns the image counter-clockwise *within* the frame, zoomed to cover it, so it
   never changes the canvas (unlike orient).
-* An output side above ``max_output_side`` raises ``OutputTooLarge`` (imgix silently
-  shrinks to 8192; we refuse, so a URL never means two sizes).
+* An output side above ``max_output_side`` raises ``OutputTooLarge`` when w or h asked
+  for it (imgix silently shrinks to 8192; we refuse, so a URL never means two sizes).
+  With neither w nor h, nothing was asked: an original larger than the limit is shrunk
+  to fit it, so a plain URL to a large original still renders.
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ def make_plan(spec: RenderSpec, facts: SourceFacts, max_output_side: int = 8192)
     orientation = effective_orientation(spec, facts)
     frame = dataclasses.replace(facts, orientation=orientation)
     source = _source_box(geometry.rect, frame.oriented_width, frame.oriented_height)
-    box = _target_box(geometry, source)
+    box = _target_box(geometry, source, max_output_side)
     if geometry.fit in _CROPPING:
         region, scaled = _crop(geometry, source, box)
         canvas = scaled
@@ -213,7 +215,7 @@ def _rect_start(position: Extent | Anchor, full: int, size: int) -> float:
     return max(0.0, position.resolve(full))
 
 
-def _target_box(geometry: Geometry, source: Box) -> tuple[float, float]:
+def _target_box(geometry: Geometry, source: Box, max_output_side: int) -> tuple[float, float]:
     """The requested output box in device pixels, both sides known."""
     width = geometry.w.resolve(source.width) if geometry.w is not None else None
     height = geometry.h.resolve(source.height) if geometry.h is not None else None
@@ -231,6 +233,9 @@ def _target_box(geometry: Geometry, source: Box) -> tuple[float, float]:
     if geometry.fit is Fit.CROP:
         width = _limit(width, geometry.min_w, geometry.max_w, density)
         height = _limit(height, geometry.min_h, geometry.max_h, density)
+    if geometry.w is None and geometry.h is None:
+        within = min(1.0, max_output_side / max(width, height))
+        width, height = width * within, height * within
     return max(width, 1.0), max(height, 1.0)
 
 

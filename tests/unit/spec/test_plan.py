@@ -412,7 +412,6 @@ def test_rotation_zooms_to_cover_the_canvas(
         pytest.param(LANDSCAPE, {"w": 8193}, id="w"),
         pytest.param(LANDSCAPE, {"w": 5000, "dpr": 2.0}, id="dpr"),
         pytest.param(PORTRAIT, {"h": 8000, "w": 100, "fit": Fit.SCALE, "dpr": 1.5}, id="scale-h"),
-        pytest.param((9000, 100), {}, id="unsized-original"),
         pytest.param(LANDSCAPE, {"fit": Fit.FILL, "w": 9000, "h": 10}, id="fill-canvas"),
         pytest.param(LANDSCAPE, {"fit": Fit.CLIP, "h": 6000}, id="derived-side"),
     ],
@@ -434,7 +433,21 @@ def test_the_limit_itself_is_allowed() -> None:
 
 def test_the_limit_is_a_parameter() -> None:
     with pytest.raises(OutputTooLarge):
-        plan(LANDSCAPE, limit=299)
+        plan(LANDSCAPE, w=300, limit=299)
+
+
+@pytest.mark.parametrize(
+    ("source", "params", "canvas"),
+    [
+        pytest.param((9000, 100), {}, (8192, 91), id="unsized-original"),
+        pytest.param((100, 9000), {"fit": Fit.CROP}, (91, 8192), id="unsized-crop"),
+        pytest.param((12000, 9000), {"fit": Fit.CROP, "ar": (1.0, 1.0)}, (8192, 8192), id="ar"),
+    ],
+)
+def test_an_unsized_render_of_a_huge_original_shrinks_to_the_limit(
+    source: tuple[int, int], params: dict[str, Any], canvas: tuple[int, int]
+) -> None:
+    assert plan(source, **params).canvas == canvas
 
 
 def test_min_and_max_keep_large_requests_small() -> None:
