@@ -27,7 +27,9 @@ def encode(
 ) -> bytes:
     keep = pyvips.enums.ForeignKeep.ICC if keep_profile else pyvips.enums.ForeignKeep.NONE
     compress = Auto.COMPRESS in output.auto
-    quality = output.q or (COMPRESS_QUALITY if compress else DEFAULT_QUALITY)
+    default = COMPRESS_QUALITY if compress else DEFAULT_QUALITY
+    # imgix allows q=0; libvips' savers start at 1
+    quality = max(1, output.q) if output.q is not None else default
     data: bytes
     if fmt in (Format.JPG, Format.PJPG):
         data = image.jpegsave_buffer(

@@ -8,6 +8,7 @@ import pyvips
 
 from enlarger.imaging import RenderOptions, render, writable_formats
 from enlarger.imaging.encode import COMPRESS_QUALITY, DEFAULT_QUALITY
+from enlarger.spec.imgix import parse
 from enlarger.spec.model import Auto, Extent, Format, Geometry, Output, RenderSpec
 from tests.support.images import decode, fixture, has_exif, mean_abs_diff, sniff
 
@@ -103,3 +104,11 @@ def test_size_reaches_the_encoder() -> None:
     rendered = render(CHELSEA, spec, frozenset(), RenderOptions())
     assert (rendered.width, rendered.height) == (90, 60)
     assert (decode(rendered.data).width, decode(rendered.data).height) == (90, 60)
+
+
+@pytest.mark.parametrize("fm", ["jpg", "webp", "avif"])
+def test_q_zero_is_the_lowest_quality_not_the_default(fm: str) -> None:
+    source = fixture("skimage_rocket.jpg")
+    lowest = render(source, parse(f"w=160&fm={fm}&q=0"), frozenset(), RenderOptions())
+    default = render(source, parse(f"w=160&fm={fm}"), frozenset(), RenderOptions())
+    assert len(lowest.data) < len(default.data) / 2
