@@ -87,6 +87,11 @@ class Measurement:
         return self.requests / self.elapsed_s
 
     @property
+    def cores_busy(self) -> float:
+        """Average number of cores the rendering processes kept busy."""
+        return self.cpu_s / self.elapsed_s
+
+    @property
     def cpu_ms_per_request(self) -> float:
         return self.cpu_s * 1000 / self.requests
 

@@ -37,6 +37,7 @@ def _row(m: Measurement) -> str:
     return (
         f"| {m.engine} | {m.fmt} | {m.concurrency} | {m.rps:.1f} | {m.latency_ms(50):.0f} | "
         f"{m.latency_ms(95):.0f} | {m.latency_ms(99):.0f} | {m.cpu_ms_per_request:.1f} | "
+        f"{m.cores_busy:.2f} | "
         f"{rss} | {m.mean_bytes / 1024:.1f} | {m.requests} | {client} | {status} |"
     )
 
@@ -110,13 +111,14 @@ def render_markdown(
         "## Results",
         "",
         "CPU-ms/req: CPU time of the rendering processes (server process tree, or the "
-        "benchmark process for raw pyvips) divided by requests. Peak RSS: VmHWM of each "
+        "benchmark process for raw pyvips) divided by requests; cores busy: that CPU time over the "
+        "elapsed time (2 is all of this machine). Peak RSS: VmHWM of each "
         "rendering process, MB, highest so far in that engine's run. Client CPU-ms/req: what "
         "the load generator itself used (it shares the 2 cores with the server).",
         "",
-        "| engine | format | conc | req/s | p50 ms | p95 ms | p99 ms | CPU-ms/req "
+        "| engine | format | conc | req/s | p50 ms | p95 ms | p99 ms | CPU-ms/req | cores busy "
         "| peak RSS MB/process | mean KiB | requests | client CPU-ms/req | status |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [_row(m) for m in cells.values()]
     lines += ["", "## Ratios and targets", ""]

@@ -10,6 +10,7 @@ look fast. Writes benchmarks/RESULTS.md and benchmarks/.work/results.json. See R
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -19,6 +20,7 @@ import shlex
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyvips
@@ -67,44 +69,62 @@ def checker(photos: Sequence[Photo], fmt: OutputFormat) -> Callable[[int, bytes]
     return check
 
 
-def bench_server(
-    server: ServerProcess,
-    path_for: PathFor,
-    photos: Sequence[Photo],
+@dataclass(frozen=True, slots=True)
+class HttpEngine:
+    server: ServerProcess
+    path_for: PathFor
+    #: names of the formats this engine can write.
+    formats: frozenset[str]
+
+
+def measure_server(
+    engine: HttpEngine, photos: Sequence[Photo], fmt: OutputFormat, args: argparse.Namespace
+) -> Measurement:
+    """One validated warm-up pass, then the measured run (skipped if the warm-up failed)."""
+    server = engine.server
+    paths = [engine.path_for(p.name, fmt, BOX) for p in photos]
+    check = checker(photos, fmt)
+    recorder, elapsed = run_http_load(server.port, paths, args.concurrency, 0, check)
+    client_cpu = cpu = 0.0
+    if not recorder.error_count:
+        cpu_before, client_before = server.cpu_seconds(), time.process_time()
+        recorder, elapsed = run_http_load(
+            server.port, paths, args.concurrency, args.duration, check
+        )
+        client_cpu = time.process_time() - client_before
+        cpu = server.cpu_seconds() - cpu_before
+    rss = server.peak_rss_mb()
+    return finish(server.name, fmt.name, args.concurrency, recorder, elapsed, cpu, client_cpu, rss)
+
+
+def http_engines(
+    names: Sequence[str],
+    photos: Path,
     formats: Sequence[OutputFormat],
-    args: argparse.Namespace,
-    cells: Cells,
-) -> None:
-    """Start ``server``, warm up and measure each format, stop it."""
-    server.start()
-    try:
-        server.wait_listening(SERVER_START_TIMEOUT_S)
-        for fmt in formats:
-            paths = [path_for(p.name, fmt, BOX) for p in photos]
-            check = checker(photos, fmt)
-            recorder, elapsed = run_http_load(server.port, paths, args.concurrency, 0, check)
-            client_cpu = cpu = 0.0
-            if not recorder.error_count:
-                cpu_before, client_before = server.cpu_seconds(), time.process_time()
-                recorder, elapsed = run_http_load(
-                    server.port, paths, args.concurrency, args.duration, check
-                )
-                client_cpu = time.process_time() - client_before
-                cpu = server.cpu_seconds() - cpu_before
-            cell = finish(
-                server.name,
-                fmt.name,
-                args.concurrency,
-                recorder,
-                elapsed,
-                cpu,
-                client_cpu,
-                server.peak_rss_mb(),
-            )
-            cells[server.name, fmt.name, args.concurrency] = cell
-            print(f"  {server.name} {fmt.name} c={args.concurrency}: {summary(cell)}")
-    finally:
-        server.stop()
+    versions: list[str],
+    unavailable: dict[str, str],
+) -> list[HttpEngine]:
+    """The HTTP engines asked for that can run here; why the others cannot, in ``unavailable``."""
+    all_formats = frozenset(f.name for f in formats)
+    engines = []
+    if ENLARGER in names:
+        reason = bench_enlarger.unavailable_reason()
+        if reason:
+            unavailable["Enlarger (all formats)"] = reason
+        else:
+            server = bench_enlarger.enlarger_server(WORK, photos, free_port())
+            engines.append(HttpEngine(server, bench_enlarger.enlarger_path, all_formats))
+    if THUMBOR in names:
+        venv = WORK / "thumbor-venv"
+        bench_thumbor.ensure_venv(venv)
+        versions.append(bench_thumbor.versions(venv))
+        thumbor_formats = all_formats
+        if not bench_thumbor.avif_available(venv):
+            thumbor_formats -= {"avif"}
+            unavailable["thumbor avif"] = "neither Pillow nor pillow-avif-plugin has AVIF"
+        server = bench_thumbor.thumbor_server(venv, WORK, photos, free_port())
+        engines.append(HttpEngine(server, bench_thumbor.thumbor_path, thumbor_formats))
+    return engines
 
 
 def summary(m: Measurement) -> str:
@@ -143,30 +163,30 @@ def main(argv: Sequence[str]) -> int:
     notes: list[str] = []
     started = datetime.datetime.now(datetime.UTC)
     print(f"{len(photos)} photos, formats {args.formats}, {args.duration:g}s per cell")
-
-    if "raw" in engines:
+    servers = http_engines(engines, args.photos, formats, versions, unavailable)
+    with contextlib.ExitStack() as stack:
+        for engine in servers:
+            stack.callback(engine.server.stop)
+            engine.server.start()
+        for engine in list(servers):
+            try:
+                engine.server.wait_listening(SERVER_START_TIMEOUT_S)
+            except RuntimeError as exc:
+                unavailable[f"{engine.server.name} (all formats)"] = str(exc).replace("\n", " ")
+                servers.remove(engine)
+        # Engines take turns within each format, so the noise of this shared machine falls
+        # on all of them alike rather than on whichever ran while it was busy.
         for fmt in formats:
-            for concurrency in RAW_CONCURRENCY:
-                cell = measure_raw(args.photos, photos, fmt, BOX, concurrency, args.duration)
-                cells[RAW, fmt.name, concurrency] = cell
-                print(f"  {RAW} {fmt.name} c={concurrency}: {summary(cell)}")
-    if ENLARGER in engines:
-        reason = bench_enlarger.unavailable_reason()
-        if reason:
-            unavailable["Enlarger (all formats)"] = reason
-        else:
-            server = bench_enlarger.enlarger_server(WORK, args.photos, free_port())
-            bench_server(server, bench_enlarger.enlarger_path, photos, formats, args, cells)
-    if THUMBOR in engines:
-        venv = WORK / "thumbor-venv"
-        bench_thumbor.ensure_venv(venv)
-        versions.append(bench_thumbor.versions(venv))
-        thumbor_formats = formats
-        if not bench_thumbor.avif_available(venv):
-            thumbor_formats = [f for f in formats if f.name != "avif"]
-            unavailable["thumbor avif"] = "neither Pillow nor pillow-avif-plugin has AVIF"
-        server = bench_thumbor.thumbor_server(venv, WORK, args.photos, free_port())
-        bench_server(server, bench_thumbor.thumbor_path, photos, thumbor_formats, args, cells)
+            if "raw" in engines:
+                for concurrency in RAW_CONCURRENCY:
+                    cell = measure_raw(args.photos, photos, fmt, BOX, concurrency, args.duration)
+                    cells[RAW, fmt.name, concurrency] = cell
+                    print(f"  {RAW} {fmt.name} c={concurrency}: {summary(cell)}")
+            for engine in servers:
+                if fmt.name in engine.formats:
+                    cell = measure_server(engine, photos, fmt, args)
+                    cells[engine.server.name, fmt.name, args.concurrency] = cell
+                    print(f"  {cell.engine} {fmt.name} c={cell.concurrency}: {summary(cell)}")
 
     finished = datetime.datetime.now(datetime.UTC)
     notes.append(f"total run time {(finished - started).total_seconds() / 60:.1f} min")
