@@ -46,8 +46,12 @@ SMALL_PHOTOS = (
     "plasma_icecold_rgba_320.png",
 )
 #: what the default presets make: (PIL format, width limit); "thumb" is a 200x200 crop.
-DEFAULT_OUTPUTS = {"thumb": ("WEBP", 200), "small": ("WEBP", 480), "medium": ("JPEG", 1080)}
-DEFAULT_OUTPUTS["large"] = ("JPEG", 2048)
+DEFAULT_OUTPUTS = {
+    "thumb": ("WEBP", 200),
+    "small": ("WEBP", 480),
+    "medium": ("JPEG", 1080),
+    "large": ("JPEG", 2048),
+}
 PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG"}
 #: big enough (2400x1600) that one conversion takes a good fraction of a second.
 BIG_PHOTO_SIZE = (2400, 1600)
