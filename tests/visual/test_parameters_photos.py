@@ -464,8 +464,8 @@ def test_default_chroma_subsampling_is_420_at_high_quality() -> None:
 
 
 def test_q_orders_sizes_and_quality() -> None:
-    sizes = {q: len(run(ROCKET, f"w=320&fm=jpg&q={q}").rendered.data) for q in (10, 50, 90)}
-    assert sizes[10] < sizes[50] < sizes[90]
+    sizes = {q: len(run(ROCKET, f"w=320&fm=jpg&q={q}").rendered.data) for q in (0, 10, 50, 90)}
+    assert sizes[0] < sizes[10] < sizes[50] < sizes[90]  # q=0 is the lowest, not the default
     low, high = run(ROCKET, "w=320&fm=webp&q=5"), run(ROCKET, "w=320&fm=webp&q=95")
     reference = upright(ROCKET).resize(0.5)
     assert mean_abs_diff(high.image, reference) < mean_abs_diff(low.image, reference)
