@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import socket
 import threading
 import time
@@ -10,13 +12,14 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from PIL import Image as PILImage
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from enlarger.catalog.models import ApiKey, Image, Job
+from enlarger.catalog.models import ApiKey, Derivative, Image, Job, JobStatus
 from enlarger.cli import app
 from enlarger.services import Services, open_services
-from enlarger.settings import Settings
+from enlarger.settings import DEFAULT_PRESETS, Settings
 from tests.support.uploads import build_upload_app, encoded, new_key, upload_settings
 
 
@@ -33,8 +36,8 @@ def photos(tmp_path: Path) -> Path:
     return root
 
 
-def _env(data_dir: Path) -> dict[str, str]:
-    return {"ENLARGER_DATA_DIR": str(data_dir), "ENLARGER_MAX_SOURCE_PIXELS": "4000000"}
+def _env(data_dir: Path, **more: str) -> dict[str, str]:
+    return {"ENLARGER_DATA_DIR": str(data_dir), "ENLARGER_MAX_SOURCE_PIXELS": "4000000", **more}
 
 
 def _open(data_dir: Path) -> Services:
@@ -49,21 +52,102 @@ def _assert_summary(output: str) -> None:
     assert "not an accepted image type" in output
 
 
-def test_local_upload_of_a_folder(tmp_path: Path, photos: Path) -> None:
+def _upload(data_dir: Path, *args: str, exit_code: int, **env: str) -> str:
+    """Run ``enlarger upload`` with the embedded defaults on ``data_dir``; its output."""
+    result = CliRunner().invoke(app, ["upload", *args], env=_env(data_dir, **env))
+    assert result.exit_code == exit_code, result.output
+    return result.output
+
+
+def _derivatives(services: Services) -> dict[tuple[str, str], Derivative]:
+    with services.sessions() as session:
+        return {(d.image_id, d.preset): d for d in session.scalars(select(Derivative))}
+
+
+def _objects(services: Services) -> list[str]:
+    async def keys() -> list[str]:
+        return sorted([info.key async for info in services.store.list()])
+
+    return asyncio.run(keys())
+
+
+def test_local_upload_stores_every_photo_once_and_converts_every_preset(
+    tmp_path: Path, photos: Path
+) -> None:
     data_dir = tmp_path / "data"
-    result = CliRunner().invoke(app, ["upload", str(photos), "--parallel", "2"], env=_env(data_dir))
-    assert result.exit_code == 1, result.output  # one file was rejected
-    _assert_summary(result.output)
+    output = _upload(data_dir, str(photos), "--parallel", "2", exit_code=1)  # one rejected
+    _assert_summary(output)
+    assert "presets converted:  8" in output  # 2 images x 4 default presets
+    assert "presets failed:     0" in output
+
     services = _open(data_dir)
     with services.sessions() as session:
-        formats = sorted(image.format for image in session.scalars(select(Image)))
+        images = {image.id: image.format for image in session.scalars(select(Image))}
         jobs = list(session.scalars(select(Job)))
+    derivatives = _derivatives(services)
+    assert sorted(images.values()) == ["jpeg", "png"]
+    assert sorted((job.kind, job.status) for job in jobs) == [("convert", JobStatus.DONE)] * 2
+    assert set(derivatives) == {(i, preset) for i in images for preset in DEFAULT_PRESETS}
+    for derivative in derivatives.values():
+        data = asyncio.run(services.store.get(derivative.object_key))
+        decoded = PILImage.open(io.BytesIO(data))
+        assert decoded.size == (derivative.width, derivative.height)
+        assert decoded.format == {"webp": "WEBP", "jpg": "JPEG"}[derivative.format]
+    assert {(d.preset, d.width, d.height) for d in derivatives.values()} == {
+        ("thumb", 200, 200),  # fit=crop fills the box; fit=max never enlarges
+        ("small", 64, 48),
+        ("medium", 64, 48),
+        ("large", 64, 48),
+    }
+    objects = _objects(services)
+    assert len(objects) == 2 + 8  # two originals, eight derivatives
     services.close()
-    assert formats == ["jpeg", "png"]
-    assert [job.kind for job in jobs] == ["convert", "convert"]
-    again = CliRunner().invoke(app, ["upload", str(photos / "a.jpg")], env=_env(data_dir))
-    assert again.exit_code == 0
-    assert "duplicates skipped: 1" in again.output
+
+    again = _upload(data_dir, str(photos), exit_code=1)
+    assert "uploaded:           0" in again
+    assert "duplicates skipped: 3" in again
+    assert "presets converted:  0" in again
+    services = _open(data_dir)
+    assert _objects(services) == objects
+    assert set(_derivatives(services)) == set(derivatives)
+    services.close()
+
+
+def test_no_convert_only_queues_and_a_later_upload_converts_the_queue(
+    tmp_path: Path, photos: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    output = _upload(data_dir, str(photos), "--no-convert", exit_code=1)
+    _assert_summary(output)
+    assert "presets converted" not in output
+    services = _open(data_dir)
+    with services.sessions() as session:
+        statuses = [job.status for job in session.scalars(select(Job))]
+    assert statuses == [JobStatus.QUEUED] * 2
+    assert _derivatives(services) == {}
+    services.close()
+
+    # the same photos again are duplicates, but their queued conversions run now
+    again = _upload(data_dir, str(photos / "a.jpg"), str(photos / "trip" / "day 1"), exit_code=0)
+    assert "duplicates skipped: 2" in again
+    assert "presets converted:  8" in again
+    services = _open(data_dir)
+    assert len(_derivatives(services)) == 8
+    services.close()
+
+
+def test_failed_conversions_are_counted_and_exit_1(tmp_path: Path, photos: Path) -> None:
+    # thumb (200x200) is over this output limit: its job fails for good, no retries
+    output = _upload(
+        tmp_path / "data", str(photos / "a.jpg"), exit_code=1, ENLARGER_MAX_OUTPUT_SIDE="150"
+    )
+    assert "uploaded:           1" in output
+    assert "presets converted:  0" in output
+    assert "presets failed:     4" in output
+    services = _open(tmp_path / "data")
+    with services.sessions() as session:
+        assert [job.status for job in session.scalars(select(Job))] == [JobStatus.FAILED]
+    services.close()
 
 
 def test_missing_path_is_an_error(tmp_path: Path) -> None:
@@ -114,6 +198,10 @@ def test_remote_upload_with_a_key(
     no_key = CliRunner().invoke(app, ["upload", str(photos), "--server", url], env={})
     assert no_key.exit_code == 1
     assert "--api-key" in no_key.output
+    args = ["upload", str(photos), "--server", url, "--api-key", key, "--no-convert"]
+    no_convert = CliRunner().invoke(app, args)
+    assert no_convert.exit_code == 1
+    assert "the server converts" in no_convert.output
 
 
 def test_keys_create_list_revoke(tmp_path: Path) -> None:

@@ -1,10 +1,12 @@
 """``enlarger upload PATH...``: upload files and folders (recursively), a few at a time.
 
 Without ``--server`` it ingests straight into the configured data dir and store (the
-same ``Settings.load`` as ``enlarger serve``); committed conversion jobs wait for a
-running ``serve`` or ``worker``. With ``--server URL --api-key KEY`` it POSTs to a running
-server. Folders contribute only files with an image extension; named files are always
-sent (the server decides). Duplicates (same bytes already stored) are counted, not stored.
+same ``Settings.load`` as ``enlarger serve``), then runs the jobs engine in this process
+until the uploaded images' presets are converted (``--no-convert`` leaves the jobs to a
+``serve`` or ``worker``). With ``--server URL --api-key KEY`` it POSTs to a running
+server, which converts. Folders contribute only files with an image extension; named
+files are always sent (the server decides). Duplicates (same bytes already stored) are
+counted, not stored.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from enlarger.cli.errors import reported_errors
 from enlarger.errors import ConfigError, EnlargerError
+from enlarger.ingest.conversion import ConversionTally, InProcessConversion, unfinished_conversions
 from enlarger.ingest.service import Ingestor
-from enlarger.services import open_services
+from enlarger.services import Services, open_services
 from enlarger.settings import Settings
 
 IMAGE_SUFFIXES = frozenset(
@@ -32,8 +35,20 @@ IMAGE_SUFFIXES = frozenset(
 )
 
 Outcome = Literal["uploaded", "duplicate", "rejected"]
-#: uploads one file: its outcome and, when rejected, why.
-Sender = Callable[[Path], Awaitable[tuple[Outcome, str]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """One file's outcome; ``reason`` says why it was rejected, ``image_id`` (local) what
+    it was stored as."""
+
+    outcome: Outcome
+    reason: str = ""
+    image_id: str | None = None
+
+
+#: uploads one file.
+Sender = Callable[[Path], Awaitable[Sent]]
 
 
 @dataclass
@@ -41,14 +56,24 @@ class Summary:
     uploaded: int = 0
     duplicates: int = 0
     rejected: list[tuple[Path, str]] = field(default_factory=list)
+    #: the images uploaded or found as duplicates (local uploads only).
+    image_ids: set[str] = field(default_factory=set)
+    #: None when nothing was converted here (``--server``, ``--no-convert``).
+    conversion: ConversionTally | None = None
 
-    def add(self, path: Path, outcome: Outcome, reason: str) -> None:
-        if outcome == "uploaded":
+    def add(self, path: Path, sent: Sent) -> None:
+        if sent.image_id is not None:
+            self.image_ids.add(sent.image_id)
+        if sent.outcome == "uploaded":
             self.uploaded += 1
-        elif outcome == "duplicate":
+        elif sent.outcome == "duplicate":
             self.duplicates += 1
         else:
-            self.rejected.append((path, reason))
+            self.rejected.append((path, sent.reason))
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.rejected) or (self.conversion is not None and self.conversion.failed > 0)
 
 
 def register(app: typer.Typer) -> None:
@@ -63,28 +88,40 @@ def upload_command(
     api_key: Annotated[
         str | None, typer.Option(envvar="ENLARGER_API_KEY", help="API key for --server.")
     ] = None,
-    parallel: Annotated[int, typer.Option(min=1, max=64, help="Uploads at a time.")] = 4,
+    parallel: Annotated[
+        int, typer.Option(min=1, max=64, help="Uploads, then local conversions, at a time.")
+    ] = 4,
+    convert: Annotated[
+        bool,
+        typer.Option(
+            "--convert/--no-convert",
+            help="Local uploads: convert presets now, or only queue them for serve/worker.",
+        ),
+    ] = True,
     config: Annotated[
         Path | None, typer.Option(help="TOML settings file [ENLARGER_CONFIG].")
     ] = None,
 ) -> None:
-    """Upload images; print how many were uploaded, skipped as duplicates or rejected."""
+    """Upload images (and convert their presets); print what was uploaded, skipped, rejected."""
     with reported_errors():
         files = sorted(set(expand(paths)))
-        if server is not None and not api_key:
+        if server is None:
+            summary = upload_locally(files, Settings.load(config_file=config), parallel, convert)
+        elif not api_key:
             raise ConfigError("--server needs --api-key (or ENLARGER_API_KEY)")
-        opener = (
-            remote_sender(server, api_key or "")
-            if server is not None
-            else local_sender(Settings.load(config_file=config))
-        )
-        summary = asyncio.run(upload_all(files, opener, parallel))
+        elif not convert:
+            raise ConfigError("--no-convert is for local uploads: the server converts")
+        else:
+            summary = asyncio.run(upload_all(files, remote_sender(server, api_key), parallel))
     typer.echo(f"uploaded:           {summary.uploaded}")
     typer.echo(f"duplicates skipped: {summary.duplicates}")
     typer.echo(f"rejected:           {len(summary.rejected)}")
     for path, reason in summary.rejected:
         typer.echo(f"  {path}: {reason}")
-    if summary.rejected:
+    if summary.conversion is not None:
+        typer.echo(f"presets converted:  {summary.conversion.converted}")
+        typer.echo(f"presets failed:     {summary.conversion.failed}")
+    if summary.failed:
         raise typer.Exit(1)
 
 
@@ -100,26 +137,46 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
             raise FileNotFoundError(2, "no such file or folder", str(path))
 
 
-async def upload_all(
-    files: list[Path], opener: AbstractAsyncContextManager[Sender], parallel: int
-) -> Summary:
-    summary = Summary()
-    limit = asyncio.Semaphore(parallel)
-    with Progress(
-        TextColumn("uploading"),
+def upload_locally(files: list[Path], settings: Settings, parallel: int, convert: bool) -> Summary:
+    """Ingest into the configured store and catalog, then (``convert``) run the presets."""
+    services = open_services(settings)
+    try:
+        conversion = InProcessConversion(services, parallel) if convert else None
+        summary = asyncio.run(upload_all(files, local_sender(services), parallel))
+        if conversion is not None:
+            jobs = unfinished_conversions(services.sessions, summary.image_ids)
+            with _progress("converting") as progress:
+                task = progress.add_task("convert", total=len(jobs))
+                summary.conversion = conversion.run(jobs, lambda n: progress.advance(task, n))
+    finally:
+        services.close()
+    return summary
+
+
+def _progress(label: str) -> Progress:
+    return Progress(
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
-    ) as progress:
+    )
+
+
+async def upload_all(
+    files: list[Path], opener: AbstractAsyncContextManager[Sender], parallel: int
+) -> Summary:
+    summary = Summary()
+    limit = asyncio.Semaphore(parallel)
+    with _progress("uploading") as progress:
         task = progress.add_task("upload", total=len(files))
         async with opener as send:
 
             async def one(path: Path) -> None:
                 async with limit:
-                    outcome, reason = await send(path)
-                summary.add(path, outcome, reason)
+                    sent = await send(path)
+                summary.add(path, sent)
                 progress.advance(task)
 
             async with asyncio.TaskGroup() as group:
@@ -129,26 +186,22 @@ async def upload_all(
 
 
 @asynccontextmanager
-async def local_sender(settings: Settings) -> AsyncIterator[Sender]:
-    services = open_services(settings)
-    ingestor = Ingestor(settings, services.store, services.sessions)
-    max_bytes = settings.ingest.max_upload_bytes
+async def local_sender(services: Services) -> AsyncIterator[Sender]:
+    ingestor = Ingestor(services.settings, services.store, services.sessions)
+    max_bytes = services.settings.ingest.max_upload_bytes
 
-    async def send(path: Path) -> tuple[Outcome, str]:
+    async def send(path: Path) -> Sent:
         try:
             if path.stat().st_size > max_bytes:
-                return "rejected", f"larger than the {max_bytes} byte limit"
+                return Sent("rejected", f"larger than the {max_bytes} byte limit")
             ingested = await ingestor.from_bytes(await asyncio.to_thread(path.read_bytes))
         except EnlargerError as exc:
-            return "rejected", exc.message
+            return Sent("rejected", exc.message)
         except OSError as exc:
-            return "rejected", exc.strerror or str(exc)
-        return ("uploaded" if ingested.created else "duplicate"), ""
+            return Sent("rejected", exc.strerror or str(exc))
+        return Sent("uploaded" if ingested.created else "duplicate", image_id=ingested.image.id)
 
-    try:
-        yield send
-    finally:
-        services.close()
+    yield send
 
 
 @asynccontextmanager
@@ -157,17 +210,17 @@ async def remote_sender(server: str, api_key: str) -> AsyncIterator[Sender]:
     timeout = httpx.Timeout(120.0, connect=10.0)
     async with httpx.AsyncClient(base_url=server, headers=headers, timeout=timeout) as client:
 
-        async def send(path: Path) -> tuple[Outcome, str]:
+        async def send(path: Path) -> Sent:
             try:
                 data = await asyncio.to_thread(path.read_bytes)
                 response = await client.post("/v1/images", files={"file": (path.name, data)})
             except (OSError, httpx.HTTPError) as exc:
-                return "rejected", str(exc) or type(exc).__name__
+                return Sent("rejected", str(exc) or type(exc).__name__)
             if response.status_code == 201:
-                return "uploaded", ""
+                return Sent("uploaded")
             if response.status_code == 200:
-                return "duplicate", ""
-            return "rejected", _reason(response)
+                return Sent("duplicate")
+            return Sent("rejected", _reason(response))
 
         yield send
 

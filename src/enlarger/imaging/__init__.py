@@ -2,8 +2,8 @@
 
 Public API (see ``api.py``): ``probe(data) -> SourceFacts`` reads a header without
 decoding; ``render(data, spec, accepted, options) -> Rendered`` runs the whole pipeline;
-``check_decodes`` decodes once at a small size (upload validation); ``writable_formats``
-says what this libvips can encode.
+``decode_preview(data, facts, side) -> Pixels`` decodes once, shrunk on load, into small sRGB
+pixels (upload validation); ``writable_formats`` says what this libvips can encode.
 
 libvips' operation cache is switched off here, once, on import: renders never repeat
 an operation on the same input, and the cache would only hold memory and file handles.
@@ -12,10 +12,11 @@ an operation on the same input, and the cache would only hold memory and file ha
 import pyvips
 
 from enlarger.imaging.api import (
+    Pixels,
     Rendered,
     RenderOptions,
-    check_decodes,
     check_pixels,
+    decode_preview,
     probe,
     render,
     writable_formats,
@@ -26,10 +27,11 @@ pyvips.cache_set_max_mem(0)
 pyvips.cache_set_max_files(0)
 
 __all__ = [
+    "Pixels",
     "RenderOptions",
     "Rendered",
-    "check_decodes",
     "check_pixels",
+    "decode_preview",
     "probe",
     "render",
     "writable_formats",

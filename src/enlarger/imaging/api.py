@@ -1,4 +1,4 @@
-"""The imaging package's public API: probe, render, check_decodes, writable_formats."""
+"""The imaging package's public API: probe, render, decode_preview, writable_formats."""
 
 from __future__ import annotations
 
@@ -13,23 +13,22 @@ from enlarger.imaging.formats import writable_formats
 from enlarger.imaging.pipeline import run_steps
 from enlarger.imaging.probe import probe
 from enlarger.imaging.state import Run
+from enlarger.imaging.steps.colour import to_working_space
 from enlarger.spec.facts import SourceFacts
-from enlarger.spec.model import Format, RenderSpec
+from enlarger.spec.model import Extent, Fit, Format, Geometry, RenderSpec
 from enlarger.spec.negotiate import choose_format
 from enlarger.spec.plan import make_plan
 
 __all__ = [
+    "Pixels",
     "RenderOptions",
     "Rendered",
-    "check_decodes",
     "check_pixels",
+    "decode_preview",
     "probe",
     "render",
     "writable_formats",
 ]
-
-#: the box ``check_decodes`` decodes into: small enough for JPEG/WebP shrink-on-load.
-_CHECK_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +37,15 @@ class RenderOptions:
     max_output_side: int = 8192
     #: libvips' default AVIF effort takes seconds: live renders use 0-2.
     avif_effort: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Pixels:
+    """Packed 8-bit sRGB pixels (R, G, B per pixel, row by row), alpha dropped."""
+
+    rgb: bytes
+    width: int
+    height: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +95,24 @@ def check_pixels(facts: SourceFacts, max_source_pixels: int) -> None:
         )
 
 
-def check_decodes(data: bytes) -> SourceFacts:
-    """Decode ``data`` once, shrunk on load, failing (422) on truncated or corrupt data."""
-    facts = probe(data)
+def decode_preview(data: bytes, facts: SourceFacts, side: int) -> Pixels:
+    """Decode ``data`` (``probe``'s ``facts``) once, upright, fitted into ``side`` x ``side``.
+
+    Upload validation's only decode: ``thumbnail`` shrinks on load (JPEG by up to 8, WebP
+    to any size) and reduces in the same pass, and ``fail_on=error`` makes truncated or
+    corrupt data raise ``UnprocessableImage`` (422) instead of decoding grey. The size is
+    the Plan's for ``w=side&h=side&fit=max`` (never enlarged), and CMYK and ICC-tagged
+    sources become sRGB, so the pixels equal such a render's (with alpha dropped).
+    Check the pixel limit first.
+    """
+    width, height = make_plan(_fit_within(side), facts).scaled
     with decode_errors():
         image = pyvips.Image.thumbnail_buffer(
-            data, _CHECK_SIZE, height=_CHECK_SIZE, option_string="fail_on=error"
+            data, width, height=height, size="force", option_string="fail_on=error"
         )
-        image.avg()
-    return facts
+        rgb = to_working_space(image, keep_profile=False, colour=True).extract_band(0, n=3)
+        return Pixels(bytes(rgb.write_to_memory()), rgb.width, rgb.height)
+
+
+def _fit_within(side: int) -> RenderSpec:
+    return RenderSpec(geometry=Geometry(w=Extent(side), h=Extent(side), fit=Fit.MAX))

@@ -1,47 +1,32 @@
 """Everything checked before an upload is stored, cheapest first.
 
 size (413) -> magic bytes (415) -> header and pixel limit (422) -> one decode at
-shrink-on-load size (422 when truncated or corrupt). A small RGB preview comes out of
-the same step for the dominant colour and the blurhash. Runs on a worker thread.
+shrink-on-load size (422 when truncated or corrupt). That decode's small sRGB pixels
+are what the dominant colour and the blurhash are computed from. Runs on a worker thread.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from PIL import Image
 
 from enlarger.errors import ClientError, PayloadTooLarge
-from enlarger.imaging import RenderOptions, check_decodes, check_pixels, probe, render
+from enlarger.imaging import Pixels, check_pixels, decode_preview, probe
 from enlarger.ingest.heic import decode_heic, heic_facts
 from enlarger.ingest.sniff import HEIC, SNIFF_BYTES, ImageType, sniff
 from enlarger.spec.facts import SourceFacts
-from enlarger.spec.model import Extent, Fit, Format, Geometry, Output, RenderSpec
 
 #: the preview's longest side: enough for a 4x3 blurhash and a colour histogram.
 PREVIEW_SIDE = 32
-
-_PREVIEW_SPEC = RenderSpec(
-    geometry=Geometry(w=Extent(PREVIEW_SIDE), h=Extent(PREVIEW_SIDE), fit=Fit.MAX),
-    output=Output(fm=Format.PNG),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Preview:
-    """Packed 8-bit RGB pixels of a small, upright version of the image."""
-
-    rgb: bytes
-    width: int
-    height: int
 
 
 @dataclass(frozen=True, slots=True)
 class Validated:
     kind: ImageType
     facts: SourceFacts
-    preview: Preview
+    #: a small, upright version of the image (at most ``PREVIEW_SIDE`` on its long side).
+    preview: Pixels
 
 
 def check_size(received: int, max_bytes: int) -> None:
@@ -58,18 +43,15 @@ def validate(data: bytes, max_bytes: int, max_pixels: int) -> Validated:
     if kind == HEIC:
         facts = heic_facts(data)
         check_pixels(facts, max_pixels)
-        return Validated(kind, facts, _preview_of(decode_heic(data)))
-    check_pixels(probe(data), max_pixels)
-    facts = check_decodes(data)
-    options = RenderOptions(max_source_pixels=max_pixels)
-    small = render(data, _PREVIEW_SPEC, frozenset({Format.PNG}), options)
-    with Image.open(io.BytesIO(small.data)) as image:
-        return Validated(kind, facts, _preview_of(image))
+        return Validated(kind, facts, _heic_preview(decode_heic(data)))
+    facts = probe(data)
+    check_pixels(facts, max_pixels)
+    return Validated(kind, facts, decode_preview(data, facts, PREVIEW_SIDE))
 
 
-def _preview_of(image: Image.Image) -> Preview:
-    rgb = image.convert("RGBA").convert("RGB") if image.mode != "RGB" else image
-    if max(rgb.size) > PREVIEW_SIDE:
-        rgb = rgb.copy()
-        rgb.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
-    return Preview(rgb.tobytes(), rgb.width, rgb.height)
+def _heic_preview(image: Image.Image) -> Pixels:
+    """HEVC has no shrink-on-load: the full decode is shrunk here (alpha dropped)."""
+    small = image.copy()
+    small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
+    rgb = small.convert("RGB")
+    return Pixels(rgb.tobytes(), rgb.width, rgb.height)
