@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 from bench_formats import OutputFormat
-from bench_procs import ServerProcess
+from bench_procs import ServerGroup, ServerProcess
 
 
 def unavailable_reason() -> str | None:
@@ -32,11 +32,11 @@ def version() -> str:
     return importlib.metadata.version("enlarger")
 
 
-def enlarger_server(work: Path, photos: Path, port: int) -> ServerProcess:
+def enlarger_server(work: Path, photos: Path, port: int) -> ServerGroup:
     data_dir = work / "enlarger-data"
     data_dir.mkdir(parents=True, exist_ok=True)
     enlarger = shutil.which("enlarger") or "enlarger"
-    return ServerProcess(
+    server = ServerProcess(
         name="enlarger",
         argv=[enlarger, "serve", "--originals", str(photos.resolve()), "--port", str(port)],
         port=port,
@@ -44,6 +44,7 @@ def enlarger_server(work: Path, photos: Path, port: int) -> ServerProcess:
         env={"ENLARGER_DATA_DIR": str(data_dir), "ENLARGER_EMBEDDED_WORKER": "false"},
         log_path=work / "enlarger.log",
     )
+    return ServerGroup("enlarger", [server])
 
 
 def enlarger_path(photo_name: str, fmt: OutputFormat, box: int) -> str:

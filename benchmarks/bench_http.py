@@ -115,7 +115,7 @@ async def _worker(
 
 
 async def _run(
-    port: int,
+    ports: Sequence[int],
     paths: Sequence[str],
     concurrency: int,
     duration_s: float,
@@ -124,18 +124,27 @@ async def _run(
 ) -> float:
     schedule = Schedule(len(paths), duration_s)
     await asyncio.gather(
-        *(_worker(port, paths, schedule, check, recorder) for _ in range(concurrency))
+        *(
+            _worker(ports[k % len(ports)], paths, schedule, check, recorder)
+            for k in range(concurrency)
+        )
     )
     return time.perf_counter() - schedule.started
 
 
 def run_http_load(
-    port: int, paths: Sequence[str], concurrency: int, duration_s: float, check: BodyCheck
+    ports: Sequence[int],
+    paths: Sequence[str],
+    concurrency: int,
+    duration_s: float,
+    check: BodyCheck,
 ) -> tuple[Recorder, float]:
     """GET ``paths`` in whole passes with ``concurrency`` connections for ``duration_s``.
+
+    The connections are spread evenly over ``ports`` (one per server instance).
 
     Returns the per-request outcomes and the elapsed seconds (first request to last answer).
     """
     recorder = Recorder()
-    elapsed = asyncio.run(_run(port, paths, concurrency, duration_s, check, recorder))
+    elapsed = asyncio.run(_run(ports, paths, concurrency, duration_s, check, recorder))
     return recorder, elapsed

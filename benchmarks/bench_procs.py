@@ -128,3 +128,33 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             os.killpg(self.pid, signal.SIGKILL)
             self.process.wait()
+
+
+@dataclass
+class ServerGroup:
+    """One engine's server instances, measured together as that engine."""
+
+    name: str
+    members: Sequence[ServerProcess]
+
+    @property
+    def ports(self) -> list[int]:
+        return [m.port for m in self.members]
+
+    def start(self) -> None:
+        for member in self.members:
+            member.start()
+
+    def wait_listening(self, timeout_s: float) -> None:
+        for member in self.members:
+            member.wait_listening(timeout_s)
+
+    def stop(self) -> None:
+        for member in self.members:
+            member.stop()
+
+    def cpu_seconds(self) -> float:
+        return sum(m.cpu_seconds() for m in self.members)
+
+    def peak_rss_mb(self) -> tuple[float, ...]:
+        return tuple(rss for m in self.members for rss in m.peak_rss_mb())

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from bench_formats import AVIF_EFFORT, PNG_COMPRESSION, OutputFormat
-from bench_procs import ServerProcess
+from bench_procs import ServerGroup, ServerProcess, free_port
 
 PACKAGES = ("thumbor>=7,<8", "pillow-avif-plugin")
 PROCESSES = 2
@@ -66,18 +66,30 @@ def write_config(work: Path, photos: Path) -> Path:
     return config
 
 
-def thumbor_server(venv: Path, work: Path, photos: Path, port: int) -> ServerProcess:
+def thumbor_server(venv: Path, work: Path, photos: Path) -> ServerGroup:
+    """Two single-process thumbor instances on their own ports.
+
+    Not ``--processes 2``: those processes share one listening socket, and the 8 keep-alive
+    connections of the load do not spread evenly over them (one process took nearly all),
+    which would halve thumbor's throughput for a reason that is no part of thumbor's
+    rendering. The load spreads its connections evenly over the two ports instead.
+    """
     thumbor = ensure_venv(venv)
     config = write_config(work, photos)
-    argv = [str(thumbor), "-c", str(config), "-i", "127.0.0.1", "-p", str(port), "-l", "error"]
-    return ServerProcess(
-        name="thumbor",
-        argv=[*argv, "--processes", str(PROCESSES)],
-        port=port,
-        cwd=work,
-        env={},
-        log_path=work / "thumbor.log",
-    )
+    members = []
+    for n in range(PROCESSES):
+        port = free_port()
+        members.append(
+            ServerProcess(
+                name=f"thumbor-{n}",
+                argv=[str(thumbor), "-c", str(config), "-i", "127.0.0.1", "-p", str(port)],
+                port=port,
+                cwd=work,
+                env={},
+                log_path=work / f"thumbor-{n}.log",
+            )
+        )
+    return ServerGroup("thumbor", members)
 
 
 def thumbor_path(photo_name: str, fmt: OutputFormat, box: int) -> str:

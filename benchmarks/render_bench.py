@@ -31,7 +31,7 @@ from bench_formats import FORMATS_BY_NAME, OutputFormat
 from bench_http import run_http_load
 from bench_load import Measurement, finish
 from bench_photos import Photo, load_photos, output_problem
-from bench_procs import ServerProcess, free_port
+from bench_procs import ServerGroup, free_port
 from bench_raw import measure_raw
 from bench_report import ENLARGER, RAW, THUMBOR, RunInfo, render_markdown
 
@@ -71,7 +71,7 @@ def checker(photos: Sequence[Photo], fmt: OutputFormat) -> Callable[[int, bytes]
 
 @dataclass(frozen=True, slots=True)
 class HttpEngine:
-    server: ServerProcess
+    server: ServerGroup
     path_for: PathFor
     #: names of the formats this engine can write.
     formats: frozenset[str]
@@ -84,12 +84,12 @@ def measure_server(
     server = engine.server
     paths = [engine.path_for(p.name, fmt, BOX) for p in photos]
     check = checker(photos, fmt)
-    recorder, elapsed = run_http_load(server.port, paths, args.concurrency, 0, check)
+    recorder, elapsed = run_http_load(server.ports, paths, args.concurrency, 0, check)
     client_cpu = cpu = 0.0
     if not recorder.error_count:
         cpu_before, client_before = server.cpu_seconds(), time.process_time()
         recorder, elapsed = run_http_load(
-            server.port, paths, args.concurrency, args.duration, check
+            server.ports, paths, args.concurrency, args.duration, check
         )
         client_cpu = time.process_time() - client_before
         cpu = server.cpu_seconds() - cpu_before
@@ -122,7 +122,7 @@ def http_engines(
         if not bench_thumbor.avif_available(venv):
             thumbor_formats -= {"avif"}
             unavailable["thumbor avif"] = "neither Pillow nor pillow-avif-plugin has AVIF"
-        server = bench_thumbor.thumbor_server(venv, WORK, photos, free_port())
+        server = bench_thumbor.thumbor_server(venv, WORK, photos)
         engines.append(HttpEngine(server, bench_thumbor.thumbor_path, thumbor_formats))
     return engines
 
