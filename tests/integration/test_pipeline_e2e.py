@@ -306,6 +306,7 @@ def test_distributed_survives_kill_9_of_a_worker(
             check_outputs(client.client, image)
         check_jobs_done(catalog, images, interrupted)
         rows = {row.object_key: row.bytes for row in catalog.derivatives()}
+    assert "job done" not in server.log.read_text()  # embedded_worker = false took effect
     primary, replica = open_store(primary_url, tmp_path), open_store(replica_url, tmp_path)
     assert len(rows) == len(images) * len(DEFAULT_PRESETS)
     assert stored_keys(primary, DERIVATIVES) == rows
@@ -315,3 +316,4 @@ def test_distributed_survives_kill_9_of_a_worker(
     asyncio.run(replica.delete(lost))
     assert "copied to secondary: 1\n" in run_cli(["sync"], env)
     assert stored_keys(replica, "") == stored_keys(primary, "")
+    assert asyncio.run(replica.get(lost)) == asyncio.run(primary.get(lost))
