@@ -40,8 +40,8 @@ def _env(data_dir: Path, **more: str) -> dict[str, str]:
     return {"ENLARGER_DATA_DIR": str(data_dir), "ENLARGER_MAX_SOURCE_PIXELS": "4000000", **more}
 
 
-def _open(data_dir: Path) -> Services:
-    return open_services(Settings.load(environ=_env(data_dir)))
+def _open(data_dir: Path, **more: str) -> Services:
+    return open_services(Settings.load(environ=_env(data_dir, **more)))
 
 
 def _assert_summary(output: str) -> None:
@@ -72,15 +72,16 @@ def _objects(services: Services) -> list[str]:
 
 
 def test_local_upload_stores_every_photo_once_and_converts_every_preset(
-    tmp_path: Path, photos: Path
+    tmp_path: Path, photos: Path, database_url: str
 ) -> None:
-    data_dir = tmp_path / "data"
-    output = _upload(data_dir, str(photos), "--parallel", "2", exit_code=1)  # one rejected
+    """On SQLite and PostgreSQL: every photo once, every default preset stored."""
+    data_dir, catalog = tmp_path / "data", {"ENLARGER_DATABASE_URL": database_url}
+    output = _upload(data_dir, str(photos), "--parallel", "2", exit_code=1, **catalog)
     _assert_summary(output)
     assert "presets converted:  8" in output  # 2 images x 4 default presets
     assert "presets failed:     0" in output
 
-    services = _open(data_dir)
+    services = _open(data_dir, **catalog)
     with services.sessions() as session:
         images = {image.id: image.format for image in session.scalars(select(Image))}
         jobs = list(session.scalars(select(Job)))
@@ -103,11 +104,11 @@ def test_local_upload_stores_every_photo_once_and_converts_every_preset(
     assert len(objects) == 2 + 8  # two originals, eight derivatives
     services.close()
 
-    again = _upload(data_dir, str(photos), exit_code=1)
+    again = _upload(data_dir, str(photos), exit_code=1, **catalog)
     assert "uploaded:           0" in again
     assert "duplicates skipped: 3" in again
     assert "presets converted:  0" in again
-    services = _open(data_dir)
+    services = _open(data_dir, **catalog)
     assert _objects(services) == objects
     assert set(_derivatives(services)) == set(derivatives)
     services.close()

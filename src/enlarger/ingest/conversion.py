@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.models import Derivative, Job, JobStatus
-from enlarger.ingest.views import latest_convert_job
+from enlarger.ingest.views import CONVERT_JOB
 from enlarger.jobs.worker import Worker, build_queue
 from enlarger.services import Services
 
@@ -40,13 +40,16 @@ def unfinished_conversions(
     sessions: sessionmaker[Session], image_ids: Iterable[str]
 ) -> dict[str, str]:
     """Job id -> image id for each image whose latest conversion job is not finished."""
+    latest: dict[str, Job] = {}
     with sessions() as session:
-        jobs = [latest_convert_job(session, image_id) for image_id in set(image_ids)]
-    return {
-        job.id: job.image_id
-        for job in jobs
-        if job is not None and job.image_id is not None and job.status not in _FINISHED
-    }
+        for chunk in _chunks(set(image_ids)):
+            query = (
+                select(Job)
+                .where(Job.image_id.in_(chunk), Job.kind == CONVERT_JOB)
+                .order_by(Job.created_at)
+            )
+            latest.update((job.image_id, job) for job in session.scalars(query) if job.image_id)
+    return {job.id: image_id for image_id, job in latest.items() if job.status not in _FINISHED}
 
 
 class InProcessConversion:
@@ -72,7 +75,7 @@ class InProcessConversion:
         try:
             remaining = set(jobs)
             while remaining:
-                finished = _finished(sessions, remaining)
+                finished = finished_jobs(sessions, remaining)
                 remaining -= finished
                 if finished:
                     advance(len(finished))
@@ -80,24 +83,28 @@ class InProcessConversion:
                     time.sleep(POLL_S)
         finally:
             self._worker.stop()
-        return self._tally(set(jobs.values()))
+        return tally(sessions, self._services.presets, set(jobs.values()))
 
-    def _tally(self, image_ids: Collection[str]) -> ConversionTally:
-        presets = list(self._services.presets)
-        with self._services.sessions() as session:
-            converted = sum(
-                session.scalar(
-                    select(func.count())
-                    .select_from(Derivative)
-                    .where(Derivative.image_id.in_(chunk), Derivative.preset.in_(presets))
-                )
-                or 0
-                for chunk in _chunks(image_ids)
+
+def tally(
+    sessions: sessionmaker[Session], presets: Collection[str], image_ids: Collection[str]
+) -> ConversionTally:
+    """Presets of ``image_ids`` (whose jobs are finished) stored, and the rest as failed."""
+    with sessions() as session:
+        converted = sum(
+            session.scalar(
+                select(func.count())
+                .select_from(Derivative)
+                .where(Derivative.image_id.in_(chunk), Derivative.preset.in_(list(presets)))
             )
-        return ConversionTally(converted, len(image_ids) * len(presets) - converted)
+            or 0
+            for chunk in _chunks(image_ids)
+        )
+    return ConversionTally(converted, len(image_ids) * len(presets) - converted)
 
 
-def _finished(sessions: sessionmaker[Session], job_ids: Collection[str]) -> set[str]:
+def finished_jobs(sessions: sessionmaker[Session], job_ids: Collection[str]) -> set[str]:
+    """Those of ``job_ids`` that are done or finally failed."""
     with sessions() as session:
         return {
             job_id
