@@ -80,6 +80,7 @@ def test_local_upload_stores_every_photo_once_and_converts_every_preset(
     _assert_summary(output)
     assert "presets converted:  8" in output  # 2 images x 4 default presets
     assert "presets failed:     0" in output
+    assert "job done" not in output  # the jobs engine logs only warnings here
 
     services = _open(data_dir, **catalog)
     with services.sessions() as session:
@@ -145,6 +146,8 @@ def test_failed_conversions_are_counted_and_exit_1(tmp_path: Path, photos: Path)
     assert "uploaded:           1" in output
     assert "presets converted:  0" in output
     assert "presets failed:     4" in output
+    assert "job attempt failed" in output
+    assert "OutputTooLarge" in output
     services = _open(tmp_path / "data")
     with services.sessions() as session:
         assert [job.status for job in session.scalars(select(Job))] == [JobStatus.FAILED]

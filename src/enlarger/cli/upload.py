@@ -12,13 +12,16 @@ counted, not stored.
 from __future__ import annotations
 
 import asyncio
+import logging
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
 import httpx
+import structlog
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -145,12 +148,27 @@ def upload_locally(files: list[Path], settings: Settings, parallel: int, convert
         summary = asyncio.run(upload_all(files, local_sender(services), parallel))
         if conversion is not None:
             jobs = unfinished_conversions(services.sessions, summary.image_ids)
-            with _progress("converting") as progress:
+            with _progress("converting") as progress, _job_warnings_only():
                 task = progress.add_task("convert", total=len(jobs))
                 summary.conversion = conversion.run(jobs, lambda n: progress.advance(task, n))
     finally:
         services.close()
     return summary
+
+
+@contextmanager
+def _job_warnings_only() -> Iterator[None]:
+    """While converting, the jobs engine logs only warnings (failed attempts), on stderr:
+    a line per finished job would bury the summary. structlog's settings are restored."""
+    saved = structlog.get_config()
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+    try:
+        yield
+    finally:
+        structlog.configure(**saved)
 
 
 def _progress(label: str) -> Progress:
