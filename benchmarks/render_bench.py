@@ -75,26 +75,30 @@ class HttpEngine:
     path_for: PathFor
     #: names of the formats this engine can write.
     formats: frozenset[str]
+    #: besides ``--concurrency``, also measured one request at a time (CPU per render).
+    sequential_too: bool = False
 
 
 def measure_server(
-    engine: HttpEngine, photos: Sequence[Photo], fmt: OutputFormat, args: argparse.Namespace
+    engine: HttpEngine,
+    photos: Sequence[Photo],
+    fmt: OutputFormat,
+    concurrency: int,
+    args: argparse.Namespace,
 ) -> Measurement:
     """One validated warm-up pass, then the measured run (skipped if the warm-up failed)."""
     server = engine.server
     paths = [engine.path_for(p.name, fmt, BOX) for p in photos]
     check = checker(photos, fmt)
-    recorder, elapsed = run_http_load(server.ports, paths, args.concurrency, 0, check)
+    recorder, elapsed = run_http_load(server.ports, paths, concurrency, 0, check)
     client_cpu = cpu = 0.0
     if not recorder.error_count:
         cpu_before, client_before = server.cpu_seconds(), time.process_time()
-        recorder, elapsed = run_http_load(
-            server.ports, paths, args.concurrency, args.duration, check
-        )
+        recorder, elapsed = run_http_load(server.ports, paths, concurrency, args.duration, check)
         client_cpu = time.process_time() - client_before
         cpu = server.cpu_seconds() - cpu_before
     rss = server.peak_rss_mb()
-    return finish(server.name, fmt.name, args.concurrency, recorder, elapsed, cpu, client_cpu, rss)
+    return finish(server.name, fmt.name, concurrency, recorder, elapsed, cpu, client_cpu, rss)
 
 
 def http_engines(
@@ -113,7 +117,7 @@ def http_engines(
             unavailable["Enlarger (all formats)"] = reason
         else:
             server = bench_enlarger.enlarger_server(WORK, photos, free_port())
-            engines.append(HttpEngine(server, bench_enlarger.enlarger_path, all_formats))
+            engines.append(HttpEngine(server, bench_enlarger.enlarger_path, all_formats, True))
     if THUMBOR in names:
         venv = WORK / "thumbor-venv"
         bench_thumbor.ensure_venv(venv)
@@ -183,10 +187,12 @@ def main(argv: Sequence[str]) -> int:
                     cells[RAW, fmt.name, concurrency] = cell
                     print(f"  {RAW} {fmt.name} c={concurrency}: {summary(cell)}")
             for engine in servers:
-                if fmt.name in engine.formats:
-                    cell = measure_server(engine, photos, fmt, args)
-                    cells[engine.server.name, fmt.name, args.concurrency] = cell
-                    print(f"  {cell.engine} {fmt.name} c={cell.concurrency}: {summary(cell)}")
+                if fmt.name not in engine.formats:
+                    continue
+                for concurrency in ((1,) if engine.sequential_too else ()) + (args.concurrency,):
+                    cell = measure_server(engine, photos, fmt, concurrency, args)
+                    cells[engine.server.name, fmt.name, concurrency] = cell
+                    print(f"  {cell.engine} {fmt.name} c={concurrency}: {summary(cell)}")
 
     finished = datetime.datetime.now(datetime.UTC)
     notes.append(f"total run time {(finished - started).total_seconds() / 60:.1f} min")
