@@ -23,9 +23,9 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, create_engine, select
 
-from enlarger.catalog.db import make_engine, session_factory
+from enlarger.catalog.db import session_factory
 from enlarger.catalog.models import Derivative, Job, JobStatus
 from enlarger.jobs.runner import LOST_WORKER
 from enlarger.settings import DEFAULT_PRESETS
@@ -162,7 +162,8 @@ class Catalog:
 
 @contextmanager
 def catalog_at(url: str) -> Iterator[Catalog]:
-    engine = make_engine(url)
+    # A plain engine: reads take no lock (SQLite WAL), not even from a paused writer.
+    engine = create_engine(url)
     try:
         yield Catalog(engine)
     finally:
@@ -170,29 +171,36 @@ def catalog_at(url: str) -> Iterator[Catalog]:
 
 
 def kill_mid_conversion(process: Running, catalog: Catalog, job_ids: Sequence[str]) -> set[str]:
-    """SIGKILL ``process`` while it runs a job and others are done; the jobs it held."""
+    """SIGKILL ``process`` while it runs a job and others are done; the jobs it held.
+
+    The process is paused before the last look, so the job seen running cannot finish
+    between that look and the kill.
+    """
     deadline = time.monotonic() + READY_TIMEOUT_S
 
     def held() -> set[str]:
-        jobs = catalog.jobs(job_ids).values()
+        owner = str(process.pid)
         return {
             job.id
-            for job in jobs
+            for job in catalog.jobs(job_ids).values()
             if job.status == JobStatus.RUNNING
-            and (job.lease_owner or "").split(":")[1:2] == [str(process.pid)]
+            and (job.lease_owner or "").split(":")[1:2] == [owner]
         }
 
-    while True:
+    def started() -> bool:
         done = sum(j.status == JobStatus.DONE for j in catalog.jobs(job_ids).values())
-        if done and done < len(job_ids) and held():
-            process.kill()
-            break
-        if time.monotonic() > deadline:
-            pytest.fail(f"never saw pid {process.pid} converting with jobs done: {done}")
+        return 0 < done < len(job_ids)
+
+    while time.monotonic() < deadline:
+        if started() and held():
+            process.pause()
+            interrupted = held()
+            if interrupted:
+                process.kill()
+                return interrupted
+            process.resume()
         time.sleep(0.02)
-    interrupted = held()  # the process is gone: what it held stays held until the lease ends
-    assert interrupted
-    return interrupted
+    pytest.fail(f"never saw pid {process.pid} converting while other jobs were done")
 
 
 def stored_keys(store: ObjectStore, prefix: str) -> dict[str, int]:

@@ -65,6 +65,13 @@ class Running:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(STOP_TIMEOUT_S)
 
+    def pause(self) -> None:
+        """SIGSTOP: every thread halts where it is, so what it wrote so far holds still."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """SIGTERM and wait (SIGKILL if it lingers), then close its stdout pipe."""
         if self.process.poll() is None:
