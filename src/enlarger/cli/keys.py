@@ -13,13 +13,12 @@ from sqlalchemy import select
 from enlarger.catalog.models import ApiKey
 from enlarger.catalog.repository import create_api_key, revoke_api_key
 from enlarger.cli.errors import reported_errors
+from enlarger.cli.options import ConfigOption
 from enlarger.errors import NotFound
 from enlarger.services import Services, open_services
 from enlarger.settings import Settings
 
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
-
-ConfigOption = Annotated[Path | None, typer.Option(help="TOML settings file [ENLARGER_CONFIG].")]
 
 
 def register(app: typer.Typer) -> None:

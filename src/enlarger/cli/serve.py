@@ -8,18 +8,17 @@ through when not given.
 
 from __future__ import annotations
 
-import logging
 import socket
-import sys
 from pathlib import Path
 from typing import Annotated
 
-import structlog
 import typer
 import uvicorn
 
 from enlarger.app import build_app
 from enlarger.cli.errors import reported_errors
+from enlarger.cli.logs import configure_logging
+from enlarger.cli.options import ConfigOption, DataDirOption
 from enlarger.errors import ConfigError
 from enlarger.settings import Settings
 
@@ -42,13 +41,8 @@ def serve(
         str | None,
         typer.Option(help="imgix signing key: every URL must carry a valid s [ENLARGER_SIGN_KEY]."),
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="TOML settings file [ENLARGER_CONFIG].")
-    ] = None,
-    data_dir: Annotated[
-        Path | None,
-        typer.Option(help="Folder for the embedded database and objects [ENLARGER_DATA_DIR]."),
-    ] = None,
+    config: ConfigOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Serve renders (and the API) over HTTP."""
     with reported_errors():
@@ -87,30 +81,3 @@ def bind(host: str, port: int) -> socket.socket:
         raise
     sock.set_inheritable(True)
     return sock
-
-
-def configure_logging() -> None:
-    """JSON log lines on stderr, for structlog and the standard library (uvicorn) alike."""
-    shared: list[structlog.types.Processor] = [
-        structlog.stdlib.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
-    ]
-    structlog.configure(
-        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-        logger_factory=structlog.stdlib.LoggerFactory(),
-    )
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        structlog.stdlib.ProcessorFormatter(
-            foreign_pre_chain=shared,
-            processors=[
-                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                structlog.processors.format_exc_info,
-                structlog.processors.JSONRenderer(),
-            ],
-        )
-    )
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    logging.getLogger("pyvips").setLevel(logging.WARNING)  # libvips chatters at INFO

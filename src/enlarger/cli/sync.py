@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from enlarger.cli.errors import reported_errors
+from enlarger.cli.options import ConfigOption
 from enlarger.errors import ConfigError
 from enlarger.settings import Settings
 from enlarger.storage import StorageError, SyncReport, open_store, sync
@@ -21,9 +21,7 @@ def register(app: typer.Typer) -> None:
 
 
 def sync_command(
-    config: Annotated[
-        Path | None, typer.Option(help="TOML settings file [ENLARGER_CONFIG].")
-    ] = None,
+    config: ConfigOption = None,
     prefix: Annotated[str, typer.Option(help="Only keys under this folder, e.g. originals.")] = "",
     sizes_only: Annotated[
         bool, typer.Option("--sizes-only", help="Trust equal sizes; do not read both copies.")

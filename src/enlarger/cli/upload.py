@@ -27,6 +27,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from enlarger.cli.errors import reported_errors
+from enlarger.cli.options import ConfigOption
 from enlarger.errors import ConfigError, EnlargerError
 from enlarger.ingest.conversion import ConversionTally, InProcessConversion, unfinished_conversions
 from enlarger.ingest.service import Ingestor
@@ -101,9 +102,7 @@ def upload_command(
             help="Local uploads: convert presets now, or only queue them for serve/worker.",
         ),
     ] = True,
-    config: Annotated[
-        Path | None, typer.Option(help="TOML settings file [ENLARGER_CONFIG].")
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Upload images (and convert their presets); print what was uploaded, skipped, rejected."""
     with reported_errors():

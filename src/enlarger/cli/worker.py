@@ -7,13 +7,13 @@ ones finish; a worker killed outright loses nothing (see ``enlarger.jobs``).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from enlarger.cli.errors import reported_errors
-from enlarger.cli.serve import configure_logging
+from enlarger.cli.logs import configure_logging
+from enlarger.cli.options import ConfigOption, DataDirOption
 from enlarger.jobs.worker import ENGINES, run_worker
 from enlarger.settings import Settings
 
@@ -30,13 +30,8 @@ def worker(
     concurrency: Annotated[
         int, typer.Option(min=1, help="Jobs run at once (threads; libvips runs in parallel).")
     ] = 1,
-    config: Annotated[
-        Path | None, typer.Option(help="TOML settings file [ENLARGER_CONFIG].")
-    ] = None,
-    data_dir: Annotated[
-        Path | None,
-        typer.Option(help="Folder for the embedded database and objects [ENLARGER_DATA_DIR]."),
-    ] = None,
+    config: ConfigOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Run conversion (and other) jobs from the queue."""
     with reported_errors():
