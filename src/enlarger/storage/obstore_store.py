@@ -16,6 +16,7 @@ from enlarger.storage.protocol import (
     StorageUnavailableError,
     check_key,
     check_prefix,
+    exists_by_head,
 )
 
 if TYPE_CHECKING:
@@ -63,11 +64,7 @@ class ObstoreStore:
             return _info(await obstore.head_async(self._store, key))
 
     async def exists(self, key: str) -> bool:
-        try:
-            await self.head(key)
-        except ObjectNotFound:
-            return False
-        return True
+        return await exists_by_head(self, key)
 
     async def delete(self, key: str) -> None:
         check_key(key)

@@ -77,7 +77,9 @@ class ObjectStore(Protocol):
         """The object's size and dates; ``ObjectNotFound`` when missing."""
         ...
 
-    async def exists(self, key: str) -> bool: ...
+    async def exists(self, key: str) -> bool:
+        """Whether ``key`` holds an object (``exists_by_head`` serves every backend)."""
+        ...
 
     async def delete(self, key: str) -> None:
         """Remove ``key``; deleting a missing key is not an error."""
@@ -90,6 +92,15 @@ class ObjectStore(Protocol):
     def list(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
         """Every object under ``prefix`` (all objects for ``""``), each once, in no set order."""
         ...
+
+
+async def exists_by_head(store: ObjectStore, key: str) -> bool:
+    """``store.exists`` from ``store.head``: found unless the head says ``ObjectNotFound``."""
+    try:
+        await store.head(key)
+    except ObjectNotFound:
+        return False
+    return True
 
 
 def check_key(key: str) -> str:

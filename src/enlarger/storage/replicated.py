@@ -6,7 +6,13 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
-from enlarger.storage.protocol import ObjectInfo, ObjectNotFound, ObjectStore, StorageError
+from enlarger.storage.protocol import (
+    ObjectInfo,
+    ObjectNotFound,
+    ObjectStore,
+    StorageError,
+    exists_by_head,
+)
 
 T = TypeVar("T")
 
@@ -38,11 +44,7 @@ class ReplicatedStore:
         return await self._read(lambda store: store.head(key))
 
     async def exists(self, key: str) -> bool:
-        try:
-            await self.head(key)
-        except ObjectNotFound:
-            return False
-        return True
+        return await exists_by_head(self, key)
 
     async def delete(self, key: str) -> None:
         await _both(self.primary.delete(key), self.secondary.delete(key))
