@@ -1,7 +1,8 @@
 """Everything that touches pixels. The only package that imports pyvips.
 
-Public API (see ``api.py``): ``probe(data) -> SourceFacts`` reads a header without
-decoding; ``render(data, spec, accepted, options) -> Rendered`` runs the whole pipeline;
+Public API: ``probe(data) -> SourceFacts`` reads a header without decoding;
+``check_pixels(facts, limit)`` refuses sources over the pixel limit;
+``render(data, spec, accepted, options) -> Rendered`` runs the whole pipeline;
 ``decode_preview(data, facts, side) -> Pixels`` decodes once, shrunk on load, into small sRGB
 pixels (upload validation); ``writable_formats`` says what this libvips can encode.
 
@@ -17,10 +18,10 @@ from enlarger.imaging.api import (
     RenderOptions,
     check_pixels,
     decode_preview,
-    probe,
     render,
-    writable_formats,
 )
+from enlarger.imaging.formats import writable_formats
+from enlarger.imaging.probe import probe
 
 pyvips.cache_set_max(0)
 pyvips.cache_set_max_mem(0)

@@ -1,4 +1,4 @@
-"""The imaging package's public API: probe, render, decode_preview, writable_formats."""
+"""The imaging entry points ``render``, ``decode_preview`` and ``check_pixels``."""
 
 from __future__ import annotations
 
@@ -18,17 +18,6 @@ from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import Extent, Fit, Format, Geometry, RenderSpec
 from enlarger.spec.negotiate import choose_format
 from enlarger.spec.plan import make_plan
-
-__all__ = [
-    "Pixels",
-    "RenderOptions",
-    "Rendered",
-    "check_pixels",
-    "decode_preview",
-    "probe",
-    "render",
-    "writable_formats",
-]
 
 
 @dataclass(frozen=True, slots=True)
