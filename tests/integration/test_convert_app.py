@@ -6,23 +6,17 @@ import io
 from pathlib import Path
 
 import anyio
-import httpx
 import pytest
 from PIL import Image as PILImage
 
-from tests.support.uploads import BASE_URL, build_upload_app, encoded, new_key, upload_settings
+from tests.support.uploads import api_client, build_upload_app, encoded, new_key, upload_settings
 
 pytestmark = pytest.mark.anyio
 
 
 async def test_an_upload_is_converted_by_the_embedded_worker(tmp_path: Path) -> None:
     app, services = build_upload_app(upload_settings(tmp_path / "data", embedded_worker=True))
-    headers = {"authorization": f"Bearer {new_key(services)}"}
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as client,
-    ):
+    async with app.router.lifespan_context(app), api_client(app, new_key(services)) as client:
         created = await client.post("/v1/images", content=encoded((320, 240)))
         assert created.status_code == 201, created.text
         job_url = f"/v1/jobs/{created.json()['job_id']}"

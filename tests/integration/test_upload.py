@@ -8,7 +8,6 @@ import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pillow_heif
 import pytest
 from PIL import Image as PILImage
@@ -19,6 +18,7 @@ from tests.support.uploads import (
     MAX_UPLOAD_BYTES,
     PRESETS,
     UploadApp,
+    api_client,
     build_upload_app,
     encoded,
     new_key,
@@ -270,9 +270,7 @@ async def test_the_original_is_written_to_the_replica_too(tmp_path: Path) -> Non
     replica = tmp_path / "replica"
     settings = upload_settings(tmp_path / "data", replica_url=replica.as_uri())
     app, services = build_upload_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    headers = {"authorization": f"Bearer {new_key(services)}"}
-    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+    async with api_client(app, new_key(services)) as c:
         response = await c.post("/v1/images", content=encoded(colour=(3, 4, 5)))
     services.close()
     assert response.status_code == 201

@@ -6,7 +6,6 @@ import dataclasses
 import io
 from http.server import BaseHTTPRequestHandler
 
-import httpx
 import pytest
 from PIL import Image as PILImage
 
@@ -20,6 +19,7 @@ from tests.support.uploads import (
     MAX_UPLOAD_BYTES,
     LocalServer,
     UploadApp,
+    api_client,
     build_upload_app,
     encoded,
     new_key,
@@ -270,9 +270,7 @@ async def test_url_import_through_the_api(uploads: UploadApp, local_server: Loca
     ingest = dataclasses.replace(current.ingest, allow_private_urls=True)
     settings = dataclasses.replace(current, ingest=ingest)
     app, services = build_upload_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    headers = {"authorization": f"Bearer {uploads.key}"}
-    async with httpx.AsyncClient(transport=transport, base_url="http://x", headers=headers) as c:
+    async with api_client(app, uploads.key) as c:
         hook = local_server.url("/hook")
         imported = await c.post("/v1/images", json={"url": url, "callback_url": hook})
         too_big = await c.post("/v1/images", json={"url": local_server.url("/huge.jpg")})

@@ -7,7 +7,6 @@ import socket
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -22,13 +21,14 @@ from tests.support.uploads import (
     WEBHOOK_SECRET,
     LocalServer,
     WorkerApp,
+    api_client,
     build_upload_app,
     encoded,
     job_status,
     new_key,
     send,
-    upload_settings,
     wait_for,
+    worker_settings,
 )
 
 pytestmark = pytest.mark.anyio
@@ -117,20 +117,10 @@ async def test_no_callback_no_event(with_worker: WorkerApp, local_server: LocalS
 async def test_a_conversion_that_finally_fails_sends_image_failed(
     tmp_path: Path, local_server: LocalServer
 ) -> None:
-    settings = upload_settings(
-        tmp_path / "data",
-        allow_private_urls=True,
-        webhook_secret=WEBHOOK_SECRET,
-        retry_base_s=0.05,
-        retry_cap_s=0.1,
-        max_attempts=2,
-        embedded_worker=True,
-    )
+    settings = worker_settings(tmp_path / "data", retry_cap_s=0.1, max_attempts=2)
     app, services = build_upload_app(settings)
     local_server.routes["/hook"] = send(200)
-    transport = httpx.ASGITransport(app=app)
-    headers = {"authorization": f"Bearer {new_key(services)}"}
-    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+    async with api_client(app, new_key(services)) as c:
         params = {"callback_url": local_server.url("/hook")}
         response = await c.post("/v1/images", content=encoded(colour=(9, 8, 7)), params=params)
     image = response.json()

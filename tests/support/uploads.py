@@ -70,6 +70,13 @@ def new_key(services: Services, name: str = "tests") -> str:
     return key
 
 
+def api_client(app: Starlette, key: str) -> httpx.AsyncClient:
+    """An in-process client of ``app`` that sends ``key`` as its API key."""
+    transport = httpx.ASGITransport(app=app)
+    headers = {"authorization": f"Bearer {key}"}
+    return httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers)
+
+
 @pytest.fixture(params=BACKENDS)
 async def uploads(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UploadApp]:
     """The upload app on SQLite, then on PostgreSQL (skipped when it is not running)."""
@@ -80,9 +87,7 @@ async def uploads(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterat
     settings = upload_settings(tmp_path / "data", database_url=database)
     app, services = build_upload_app(settings)
     key = new_key(services)
-    transport = httpx.ASGITransport(app=app)
-    headers = {"authorization": f"Bearer {key}"}
-    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as c:
+    async with api_client(app, key) as c:
         yield UploadApp(app, services, key, c)
     services.close()
 
@@ -185,6 +190,20 @@ async def wait_for(condition: Callable[[], bool], timeout_s: float = 10.0) -> No
 WEBHOOK_SECRET = "whsec_test_secret"
 
 
+def worker_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """Upload settings with the embedded worker, fast retries and signed webhooks."""
+    given = {
+        "allow_private_urls": True,
+        "webhook_secret": WEBHOOK_SECRET,
+        "retry_base_s": 0.05,
+        "retry_cap_s": 0.2,
+        "max_attempts": 3,
+        "embedded_worker": True,
+        **overrides,
+    }
+    return upload_settings(data_dir, **given)
+
+
 @dataclass
 class WorkerApp:
     client: httpx.AsyncClient
@@ -196,21 +215,11 @@ async def with_worker(tmp_path: Path) -> AsyncIterator[WorkerApp]:
     """The upload app with a running embedded worker, fast retries and signed webhooks."""
     from enlarger.jobs.worker import start_embedded_worker
 
-    settings = upload_settings(
-        tmp_path / "data",
-        allow_private_urls=True,
-        webhook_secret=WEBHOOK_SECRET,
-        retry_base_s=0.05,
-        retry_cap_s=0.2,
-        max_attempts=3,
-        embedded_worker=True,
-    )
+    settings = worker_settings(tmp_path / "data")
     app, services = build_upload_app(settings)
     worker = start_embedded_worker(settings, services.sessions, lambda: services.store)
     services.dispatch = worker.dispatch
-    transport = httpx.ASGITransport(app=app)
-    headers = {"authorization": f"Bearer {new_key(services)}"}
-    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL, headers=headers) as c:
+    async with api_client(app, new_key(services)) as c:
         yield WorkerApp(c, services)
     worker.stop(timeout=10)
     services.close()
