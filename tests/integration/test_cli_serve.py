@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import http.client
-import os
-import re
-import select
 import shutil
 import signal
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,31 +13,10 @@ import httpx
 import imgix
 import pytest
 
+from tests.support.processes import serving, start
 from tests.support.render_app import FIXTURES, decoded
 
-ENLARGER = Path(sys.executable).parent / "enlarger"
 KEY = "serve-test-key"
-
-
-def started(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[str]:
-    with log.open("w") as stderr:
-        return subprocess.Popen(
-            [str(ENLARGER), *args],
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-            env={**os.environ, **env},
-        )
-
-
-def announced_url(process: subprocess.Popen[str], timeout: float = 20) -> str:
-    assert process.stdout is not None
-    ready, _, _ = select.select([process.stdout], [], [], timeout)
-    assert ready, "enlarger serve printed no address"
-    line = process.stdout.readline()
-    match = re.fullmatch(r"Enlarger listening on (http://127\.0\.0\.1:\d+)\n", line)
-    assert match, line
-    return match.group(1)
 
 
 @pytest.fixture
@@ -53,20 +27,13 @@ def server(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "secret.jpg").write_bytes((FIXTURES / "skimage_rocket.jpg").read_bytes())
     env = {"ENLARGER_SIGN_KEY": KEY, "ENLARGER_PORT": "8"}  # the option beats the variable
     log = tmp_path / "stderr.log"
-    process = started(
-        ["serve", "--originals", str(originals), "--port", "0", "--data-dir", str(tmp_path)],
-        env,
-        log,
-    )
-    with process:
-        try:
-            url = announced_url(process)
-            assert not url.endswith(":8")  # --port beat ENLARGER_PORT
-            yield url
-        finally:
-            process.terminate()
-            # uvicorn shuts down gracefully, then re-raises SIGTERM to exit as signalled.
-            assert process.wait(timeout=20) in (0, -signal.SIGTERM)
+    args = ["--originals", str(originals), "--port", "0", "--data-dir", str(tmp_path)]
+    with serving(args, env, log) as running:
+        assert running.url.startswith("http://127.0.0.1:")
+        assert not running.url.endswith(":8")  # --port beat ENLARGER_PORT
+        yield running.url
+    # uvicorn shuts down gracefully, then re-raises SIGTERM to exit as signalled.
+    assert running.process.returncode in (0, -signal.SIGTERM)
     assert "Application shutdown complete." in log.read_text()
 
 
@@ -98,8 +65,7 @@ def test_traversal_over_a_real_socket_is_404(server: str, raw_path: str) -> None
 
 def test_a_missing_originals_folder_is_a_clear_error(tmp_path: Path) -> None:
     args = ["serve", "--originals", str(tmp_path / "absent"), "--data-dir", str(tmp_path)]
-    process = started(args, {}, tmp_path / "log")
-    with process:
+    with start(args, {}, tmp_path / "log").process as process:
         assert process.wait(timeout=30) == 1
         assert process.stdout is not None
         assert process.stdout.read() == ""
@@ -109,7 +75,7 @@ def test_a_missing_originals_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_port_out_of_range_is_a_clear_error(tmp_path: Path) -> None:
     args = ["serve", "--data-dir", str(tmp_path)]
-    with started(args, {"ENLARGER_PORT": "70000"}, tmp_path / "log") as process:
+    with start(args, {"ENLARGER_PORT": "70000"}, tmp_path / "log").process as process:
         assert process.wait(timeout=30) == 1
     assert "error: port 70000 is out of range (0-65535)" in (tmp_path / "log").read_text()
 
@@ -120,7 +86,7 @@ def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         args = ["serve", "--port", str(port), "--data-dir", str(tmp_path)]
-        with started(args, {}, tmp_path / "log") as process:
+        with start(args, {}, tmp_path / "log").process as process:
             assert process.wait(timeout=30) == 1
     assert "error: " in (tmp_path / "log").read_text()
     assert "in use" in (tmp_path / "log").read_text()
