@@ -6,7 +6,6 @@ import asyncio
 import io
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from enlarger.catalog.models import ApiKey, Derivative, Image, Job, JobStatus
 from enlarger.cli import app
 from enlarger.services import Services, open_services
 from enlarger.settings import DEFAULT_PRESETS, Settings
+from tests.support.polling import wait_until
 from tests.support.uploads import build_upload_app, encoded, new_key, upload_settings
 
 
@@ -173,9 +173,7 @@ def running_server(tmp_path: Path) -> Iterator[tuple[str, Services]]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: server.started, "uvicorn to start", timeout_s=10)
     yield f"http://127.0.0.1:{port}", services
     server.should_exit = True
     thread.join(10)
