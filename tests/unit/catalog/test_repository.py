@@ -37,6 +37,14 @@ def new_image(sha256: str = "a" * 64) -> Image:
     )
 
 
+def added_image(session: Session) -> Image:
+    """``new_image()`` added and flushed, so it has its id."""
+    image = new_image()
+    session.add(image)
+    session.flush()
+    return image
+
+
 def record(preset: str, width: int) -> DerivativeRecord:
     return DerivativeRecord(
         preset=preset,
@@ -75,9 +83,7 @@ def test_upserting_a_derivative_twice_keeps_one_row_with_the_new_values(
     sessions: sessionmaker[Session],
 ) -> None:
     with sessions.begin() as session:
-        image = new_image()
-        session.add(image)
-        session.flush()
+        image = added_image(session)
         upsert_derivative(session, image.id, record("thumb", 200))
         upsert_derivative(session, image.id, record("small", 480))
     with sessions.begin() as session:
@@ -94,9 +100,7 @@ def test_deleting_an_image_deletes_its_derivatives_and_keeps_its_jobs(
     sessions: sessionmaker[Session],
 ) -> None:
     with sessions.begin() as session:
-        image = new_image()
-        session.add(image)
-        session.flush()
+        image = added_image(session)
         upsert_derivative(session, image.id, record("thumb", 200))
         job = enqueue(session, "convert", {}, image_id=image.id)
     with sessions.begin() as session:
@@ -112,9 +116,7 @@ def test_enqueue_records_a_queued_job_that_the_report_describes(
     sessions: sessionmaker[Session],
 ) -> None:
     with sessions.begin() as session:
-        image = new_image()
-        session.add(image)
-        session.flush()
+        image = added_image(session)
         job = enqueue(session, "convert", {"why": "upload"}, image_id=image.id)
     with sessions() as session:
         report = job_report(session, job.id)
