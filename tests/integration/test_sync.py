@@ -7,19 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from enlarger.storage import ObjectStore, open_store, original_key, sync
+from enlarger.storage import open_store, original_key, sync
 from enlarger.storage.sync import SyncFailure
 from tests.support.seaweedfs import SeaweedS3
+from tests.support.stores import contents, local_pair, local_store
 
 pytestmark = pytest.mark.anyio
-
-
-def local(tmp_path: Path, name: str) -> ObjectStore:
-    return open_store(str(tmp_path / name), tmp_path)
-
-
-async def contents(store: ObjectStore) -> dict[str, bytes]:
-    return {info.key: await store.get(info.key) async for info in store.list()}
 
 
 def key_for(data: bytes) -> str:
@@ -27,7 +20,7 @@ def key_for(data: bytes) -> str:
 
 
 async def test_copies_missing_objects_both_ways(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     await primary.put("a/1", b"one")
     await primary.put("a/2", b"two")
     await secondary.put("b/3", b"three")
@@ -42,7 +35,7 @@ async def test_copies_missing_objects_both_ways(tmp_path: Path) -> None:
 
 
 async def test_different_objects_take_the_primary_copy(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     await primary.put("same-size", b"AAAA")
     await secondary.put("same-size", b"BBBB")
     await primary.put("other-size", b"primary")
@@ -59,7 +52,7 @@ async def test_different_objects_take_the_primary_copy(tmp_path: Path) -> None:
 
 
 async def test_an_original_that_matches_its_key_wins_over_the_primary(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     good = b"\xff\xd8 the real jpeg bytes"
     key = key_for(good)
     await primary.put(key, b"\xff\xd8 bit-rotted jpeg byte")  # same size, wrong content
@@ -72,7 +65,7 @@ async def test_an_original_that_matches_its_key_wins_over_the_primary(tmp_path: 
 async def test_an_original_that_does_not_match_its_key_is_reported_not_copied(
     tmp_path: Path,
 ) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     key = key_for(b"what was uploaded")
     await primary.put(key, b"something else")
     await primary.put("fine", b"copied anyway")
@@ -85,7 +78,7 @@ async def test_an_original_that_does_not_match_its_key_is_reported_not_copied(
 
 
 async def test_sizes_only_trusts_equal_sizes(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     await primary.put("same-size", b"AAAA")
     await secondary.put("same-size", b"BBBB")
     await primary.put("other-size", b"new!!")
@@ -96,7 +89,7 @@ async def test_sizes_only_trusts_equal_sizes(tmp_path: Path) -> None:
 
 
 async def test_prefix_limits_the_sync(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     await primary.put("originals/x", b"1")
     await primary.put("derivatives/y", b"2")
     report = await sync(primary, secondary, prefix="originals")
@@ -105,7 +98,7 @@ async def test_prefix_limits_the_sync(tmp_path: Path) -> None:
 
 
 async def test_progress_reports_every_key(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     for i in range(12):
         await (primary if i % 3 else secondary).put(f"k/{i}", b"x")
     calls: list[tuple[int, int]] = []
@@ -117,7 +110,7 @@ async def test_progress_reports_every_key(tmp_path: Path) -> None:
 async def test_sync_between_a_local_folder_and_seaweedfs(
     tmp_path: Path, seaweedfs: SeaweedS3
 ) -> None:
-    primary, secondary = local(tmp_path, "p"), open_store(seaweedfs.url(), tmp_path)
+    primary, secondary = local_store(tmp_path, "p"), open_store(seaweedfs.url(), tmp_path)
     await primary.put("only/primary", b"p")
     await primary.put("changed", b"new content")
     await secondary.put("changed", b"old")

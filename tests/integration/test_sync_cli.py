@@ -9,7 +9,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from enlarger.cli import app
-from enlarger.storage import ObjectStore, open_store, original_key
+from enlarger.storage import ObjectStore, original_key
+from tests.support.stores import local_pair
 
 
 def run_sync(tmp_path: Path, *args: str, replica: bool = True) -> tuple[int, str, str]:
@@ -23,10 +24,6 @@ def run_sync(tmp_path: Path, *args: str, replica: bool = True) -> tuple[int, str
     return result.exit_code, result.stdout, result.stderr
 
 
-def stores(tmp_path: Path) -> tuple[ObjectStore, ObjectStore]:
-    return open_store(str(tmp_path / "p"), tmp_path), open_store(str(tmp_path / "s"), tmp_path)
-
-
 def put(store: ObjectStore, key: str, data: bytes) -> None:
     """Outside the event loop: the command under test runs its own with asyncio.run."""
     asyncio.run(store.put(key, data))
@@ -37,7 +34,7 @@ def get(store: ObjectStore, key: str) -> bytes:
 
 
 def test_sync_prints_a_summary_and_copies(tmp_path: Path) -> None:
-    primary, secondary = stores(tmp_path)
+    primary, secondary = local_pair(tmp_path)
     put(primary, "a", b"1")
     put(primary, "b", b"22")
     put(secondary, "b", b"xx")
@@ -55,7 +52,7 @@ def test_sync_prints_a_summary_and_copies(tmp_path: Path) -> None:
 
 
 def test_sync_exits_1_and_lists_failures(tmp_path: Path) -> None:
-    primary, _ = stores(tmp_path)
+    primary, _ = local_pair(tmp_path)
     key = original_key(hashlib.sha256(b"real").hexdigest(), "png")
     put(primary, key, b"fake")
     code, out, _ = run_sync(tmp_path)

@@ -16,17 +16,14 @@ from enlarger.storage import (
     StorageUnavailableError,
     open_store,
 )
+from tests.support.stores import local_pair, local_store
 
 pytestmark = pytest.mark.anyio
 
 
-def local(tmp_path: Path, name: str) -> ObjectStore:
-    return open_store(str(tmp_path / name), tmp_path)
-
-
 def broken_local(tmp_path: Path, name: str = "broken") -> ObjectStore:
     """A local store whose folder was replaced by a file: every operation fails."""
-    store = local(tmp_path, name)
+    store = local_store(tmp_path, name)
     shutil.rmtree(tmp_path / name)
     (tmp_path / name).write_bytes(b"not a folder")
     return store
@@ -45,14 +42,14 @@ def unreachable_s3(tmp_path: Path) -> ObjectStore:
 
 
 async def test_put_lands_in_both(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     await ReplicatedStore(primary, secondary).put("k/1", b"payload")
     assert await primary.get("k/1") == b"payload"
     assert await secondary.get("k/1") == b"payload"
 
 
 async def test_get_falls_back_when_the_primary_misses(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     await secondary.put("only/secondary", b"from the replica")
     store = ReplicatedStore(primary, secondary)
     assert await store.get("only/secondary") == b"from the replica"
@@ -61,7 +58,7 @@ async def test_get_falls_back_when_the_primary_misses(tmp_path: Path) -> None:
 
 
 async def test_primary_copy_wins_when_both_have_it(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     await primary.put("k", b"primary")
     await secondary.put("k", b"secondary")
     assert await ReplicatedStore(primary, secondary).get("k") == b"primary"
@@ -72,7 +69,7 @@ async def test_reads_fall_back_when_the_primary_is_broken(
     tmp_path: Path, broken: Callable[[Path], ObjectStore]
 ) -> None:
     primary = broken(tmp_path)
-    secondary = local(tmp_path, "s")
+    secondary = local_store(tmp_path, "s")
     await secondary.put("k", b"still here")
     store = ReplicatedStore(primary, secondary)
     assert await store.get("k") == b"still here"
@@ -81,14 +78,14 @@ async def test_reads_fall_back_when_the_primary_is_broken(
 
 
 async def test_missing_on_both_is_not_found(tmp_path: Path) -> None:
-    store = ReplicatedStore(local(tmp_path, "p"), local(tmp_path, "s"))
+    store = ReplicatedStore(*local_pair(tmp_path))
     with pytest.raises(ObjectNotFound):
         await store.get("nowhere")
     assert await store.exists("nowhere") is False
 
 
 async def test_broken_primary_and_a_miss_on_the_secondary_is_unavailable(tmp_path: Path) -> None:
-    store = ReplicatedStore(broken_local(tmp_path), local(tmp_path, "s"))
+    store = ReplicatedStore(broken_local(tmp_path), local_store(tmp_path, "s"))
     with pytest.raises(StorageUnavailableError) as error:
         await store.get("k")
     assert error.value.status == 503
@@ -98,7 +95,7 @@ async def test_broken_primary_and_a_miss_on_the_secondary_is_unavailable(tmp_pat
 
 @pytest.mark.parametrize("broken_side", ["primary", "secondary"])
 async def test_put_fails_when_either_side_fails(tmp_path: Path, broken_side: str) -> None:
-    healthy = local(tmp_path, "ok")
+    healthy = local_store(tmp_path, "ok")
     broken = broken_local(tmp_path)
     pair = (broken, healthy) if broken_side == "primary" else (healthy, broken)
     with pytest.raises(StorageUnavailableError):
@@ -106,7 +103,7 @@ async def test_put_fails_when_either_side_fails(tmp_path: Path, broken_side: str
 
 
 async def test_deletes_go_to_both(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     store = ReplicatedStore(primary, secondary)
     for key in ("d/1", "d/2", "keep"):
         await store.put(key, b"x")
@@ -117,7 +114,7 @@ async def test_deletes_go_to_both(tmp_path: Path) -> None:
 
 
 async def test_list_is_the_union_of_both(tmp_path: Path) -> None:
-    primary, secondary = local(tmp_path, "p"), local(tmp_path, "s")
+    primary, secondary = local_pair(tmp_path)
     await primary.put("both", b"primary copy")
     await secondary.put("both", b"2")
     await primary.put("p-only", b"1")
