@@ -687,12 +687,6 @@ def test_cs_origin_converts_for_a_format_without_profiles() -> None:
     assert mean_abs_diff(out.image, converted) + 2 < mean_abs_diff(out.image, raw)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cs=origin keeps the Adobe RGB pixels but paints fill-color/bg as if they were "
-    "sRGB values, so 4080c0 shows as about 0081c4 (imaging/steps/pad.py, alpha.py, "
-    "colours.pixel)",
-)
 @pytest.mark.parametrize(
     "query",
     ["fit=fill&w=100&h=100&fill-color=4080c0&fm=png&cs=origin", "fm=jpg&bg=4080c0&cs=origin"],
