@@ -21,6 +21,8 @@ def probe(data: bytes) -> SourceFacts:
     loader = loader_name(image)
     if loader not in READABLE_LOADERS:
         raise UnprocessableImage("not an image format this server reads", loader=loader)
+    if loader == "heif" and _str_field(image, "heif-compression") == "av1":
+        loader = "avif"  # one libvips loader reads both; only AVIF is a web format
     return SourceFacts(
         width=image.width,
         height=image.height,
@@ -42,3 +44,7 @@ def _orientation(image: pyvips.Image) -> int:
 
 def _int_field(image: pyvips.Image, name: str, default: int) -> int:
     return int(image.get(name)) if image.get_typeof(name) != 0 else default
+
+
+def _str_field(image: pyvips.Image, name: str) -> str:
+    return str(image.get(name)) if image.get_typeof(name) != 0 else ""

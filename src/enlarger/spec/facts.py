@@ -13,7 +13,8 @@ class SourceFacts:
     """Header facts of one source image (no pixels decoded).
 
     ``width``/``height`` are as stored; ``oriented_*`` are after EXIF orientation.
-    ``loader`` is libvips' format name ("jpeg", "png", "webp", "gif", "heif", "tiff", ...).
+    ``loader`` is libvips' format name ("jpeg", "png", "webp", "gif", "heif", "tiff", ...),
+    except that AV1-compressed HEIF is "avif" (HEIC stays "heif").
     ``interpretation`` is libvips' name ("srgb", "b-w", "cmyk", "rgb16", "grey16", ...).
     """
 

@@ -20,9 +20,10 @@ _QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")
 _NEGOTIABLE = {"image/avif": Format.AVIF, "image/webp": Format.WEBP}
 
 #: libvips loader -> the format a render keeps when neither fm nor auto=format decides.
-#: "heif" covers both HEIC and AVIF and is not told apart by its loader: HEIC is not a web
-#: format, so those sources fall back to JPEG/PNG like TIFF, PDF or SVG.
+#: HEIC ("heif") is not a web format, so it falls back to JPEG/PNG like TIFF; AV1-coded
+#: HEIF is reported as "avif" by the probe and kept.
 _KEPT = {
+    "avif": Format.AVIF,
     "jpeg": Format.JPG,
     "png": Format.PNG,
     "webp": Format.WEBP,

@@ -5,10 +5,13 @@ from __future__ import annotations
 import time
 
 import pytest
+import pyvips
 
 from enlarger.errors import UnprocessableImage
-from enlarger.imaging import probe
-from tests.support.images import fixture, png_bomb
+from enlarger.imaging import RenderOptions, probe, render
+from enlarger.spec.imgix import parse
+from enlarger.spec.model import Format
+from tests.support.images import decode, fixture, png_bomb
 
 
 def test_probe_reads_jpeg_header_facts() -> None:
@@ -50,3 +53,12 @@ def test_probe_reads_a_bomb_header_without_decoding() -> None:
 def test_probe_refuses_what_is_not_an_image(data: bytes) -> None:
     with pytest.raises(UnprocessableImage):
         probe(data)
+
+
+def test_probe_tells_avif_from_other_heif_and_a_plain_render_keeps_it() -> None:
+    chelsea = pyvips.Image.new_from_buffer(fixture("skimage_chelsea_225.png"), "")
+    avif = chelsea.heifsave_buffer(compression="av1", effort=0, Q=50)
+    assert probe(avif).loader == "avif"
+    rendered = render(avif, parse("w=50"), frozenset(), RenderOptions())
+    assert rendered.format is Format.AVIF
+    assert decode(rendered.data).width == 50

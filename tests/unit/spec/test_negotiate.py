@@ -99,6 +99,7 @@ PLAIN = Output()
         # otherwise JPEG, or PNG with alpha
         (PLAIN, BOTH, facts("heif"), Format.JPG),
         (PLAIN, BOTH, facts("heif", alpha=True), Format.PNG),
+        (PLAIN, NONE, facts("avif"), Format.AVIF),
         (PLAIN, NONE, facts("tiff"), Format.JPG),
         (PLAIN, NONE, facts("svg", alpha=True), Format.PNG),
         (PLAIN, NONE, facts("pdf"), Format.JPG),
