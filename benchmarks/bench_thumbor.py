@@ -69,10 +69,10 @@ def write_config(work: Path, photos: Path) -> Path:
 def thumbor_server(venv: Path, work: Path, photos: Path) -> ServerGroup:
     """Two single-process thumbor instances on their own ports.
 
-    Not ``--processes 2``: those processes share one listening socket, and the 8 keep-alive
-    connections of the load do not spread evenly over them (one process took nearly all),
-    which would halve thumbor's throughput for a reason that is no part of thumbor's
-    rendering. The load spreads its connections evenly over the two ports instead.
+    Not ``--processes 2``: those processes share one listening socket, so which process
+    gets each of the 8 keep-alive connections is left to chance, and an uneven split idles
+    a core for a reason that is no part of thumbor's rendering. The load spreads its
+    connections evenly over the two ports instead.
     """
     thumbor = ensure_venv(venv)
     config = write_config(work, photos)
