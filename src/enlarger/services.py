@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from enlarger.catalog.db import database_url, make_engine, session_factory
 from enlarger.catalog.migrations import migrate
 from enlarger.imaging import RenderOptions
+from enlarger.imaging.runtime import configure
 from enlarger.presets import validate_presets
 from enlarger.settings import RenderSettings, Settings
 from enlarger.storage import ObjectStore, open_configured
@@ -45,6 +46,8 @@ class Services:
 
 
 def open_services(settings: Settings) -> Services:
+    """Everything a serving or working process shares; also tunes libvips for it."""
+    configure(settings.render.vips_concurrency, settings.render.malloc_arenas)
     validate_presets(settings.presets)
     url = database_url(settings)
     migrate(url)

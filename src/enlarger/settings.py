@@ -53,6 +53,11 @@ class RenderSettings:
     max_output_side: int = 8192
     #: AVIF encoder effort for live renders (libvips default 4 takes seconds).
     avif_effort: int = 2
+    #: libvips worker threads per render (0: one per CPU); the render pool runs renders
+    #: side by side, so one each keeps a busy server from oversubscribing its cores.
+    vips_concurrency: int = 1
+    #: cap on glibc malloc arenas (0: glibc's default of 8 per core), bounding memory.
+    malloc_arenas: int = 2
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from enlarger.catalog.db import database_url, make_engine, session_factory
 from enlarger.catalog.migrations import migrate
 from enlarger.errors import ConfigError
+from enlarger.imaging.runtime import configure
 from enlarger.jobs.embedded import EmbeddedQueue
 from enlarger.jobs.protocol import JobQueue
 from enlarger.jobs.rabbitmq import RabbitQueue
@@ -125,6 +126,7 @@ async def embedded_worker(services: Services) -> AsyncIterator[Worker]:
 
 def run_worker(settings: Settings, concurrency: int = 1) -> None:
     """``enlarger worker``: check the settings, migrate, then run jobs until SIGTERM/SIGINT."""
+    configure(settings.render.vips_concurrency, settings.render.malloc_arenas)
     url = database_url(settings)
     engine = make_engine(url)
     worker = Worker(build_queue(settings, session_factory(engine)), concurrency)
