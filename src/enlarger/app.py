@@ -1,7 +1,7 @@
 """The composition root: ``build_app(settings)`` wires every component; no globals.
 
 Routes come from small functions, one per feature, and the catch-all web-folder route
-goes last. Long-lived components (the render pool today, the embedded worker later)
+goes last. Long-lived components (the render pool, the services, the embedded worker)
 are async context managers entered by the lifespan, in order, and left in reverse.
 """
 

@@ -1,8 +1,9 @@
 """Presets: named imgix queries made ahead of time for every upload.
 
-They are parsed once at start-up (a bad preset fails the boot, not a job), and each
-derivative's key carries a hash of its canonical spec, so changing a preset's
-parameters gives new keys instead of silently serving stale derivatives.
+They are validated at start-up (a bad preset fails the boot, not a job; each conversion
+parses them again, which costs microseconds), and each derivative's key carries a hash
+of its canonical spec, so changing a preset's parameters gives new keys instead of
+silently serving stale derivatives.
 """
 
 from __future__ import annotations

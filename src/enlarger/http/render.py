@@ -1,7 +1,7 @@
 """The render route: verify, parse, answer 304 early, read, render in the pool, respond.
 
 ``Renderer.respond`` is the whole flow for one source in one origin, so every route
-that renders (the web folder here, uploaded images later) shares it.
+that renders (the web folder here, uploaded images in ``http/images.py``) shares it.
 """
 
 from __future__ import annotations
