@@ -6,11 +6,10 @@ import asyncio
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.options import ConfigOption
+from enlarger.cli.progress import progress_bar
 from enlarger.errors import ConfigError
 from enlarger.settings import Settings
 from enlarger.storage import StorageError, SyncReport, open_store, sync
@@ -43,14 +42,7 @@ def sync_command(
         secondary = open_store(settings.storage.replica_url, settings.data_dir)
         typer.echo(f"primary:   {primary.describe()}")
         typer.echo(f"secondary: {secondary.describe()}")
-        with Progress(
-            TextColumn("syncing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        ) as progress:
+        with progress_bar("syncing") as progress:
             task = progress.add_task("sync", total=None)
 
             def advance(done: int, total: int) -> None:

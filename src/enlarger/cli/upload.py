@@ -23,11 +23,10 @@ from typing import Annotated, Literal
 import httpx
 import structlog
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.options import ConfigOption
+from enlarger.cli.progress import progress_bar
 from enlarger.errors import ConfigError, EnlargerError
 from enlarger.ingest.conversion import ConversionTally, InProcessConversion, unfinished_conversions
 from enlarger.ingest.service import Ingestor
@@ -147,7 +146,7 @@ def upload_locally(files: list[Path], settings: Settings, parallel: int, convert
         summary = asyncio.run(upload_all(files, local_sender(services), parallel))
         if conversion is not None:
             jobs = unfinished_conversions(services.sessions, summary.image_ids)
-            with _progress("converting") as progress, _job_warnings_only():
+            with progress_bar("converting") as progress, _job_warnings_only():
                 task = progress.add_task("convert", total=len(jobs))
                 summary.conversion = conversion.run(jobs, lambda n: progress.advance(task, n))
     finally:
@@ -170,23 +169,12 @@ def _job_warnings_only() -> Iterator[None]:
         structlog.configure(**saved)
 
 
-def _progress(label: str) -> Progress:
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-
-
 async def upload_all(
     files: list[Path], opener: AbstractAsyncContextManager[Sender], parallel: int
 ) -> Summary:
     summary = Summary()
     limit = asyncio.Semaphore(parallel)
-    with _progress("uploading") as progress:
+    with progress_bar("uploading") as progress:
         task = progress.add_task("upload", total=len(files))
         async with opener as send:
 
