@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 
 from enlarger.catalog.models import Image, Job, JobStatus
 from enlarger.storage.keys import original_key
+from tests.support.images import png_bomb
 from tests.support.uploads import (
     MAX_UPLOAD_BYTES,
     PRESETS,
@@ -22,7 +23,6 @@ from tests.support.uploads import (
     build_upload_app,
     encoded,
     new_key,
-    png_bomb,
     upload_settings,
 )
 
@@ -163,7 +163,7 @@ BAD_UPLOADS = [
     ("PDF", {"content": b"%PDF-1.7\n%...", "headers": {"content-type": "image/jpeg"}}, 415, None),
     ("truncated JPEG", {"content": _truncated_jpeg()}, 422, "unprocessable_image"),
     ("corrupt PNG", {"content": encoded(fmt="PNG")[:40] + b"\x00" * 80}, 422, None),
-    ("decompression bomb", {"content": png_bomb()}, 422, "too_many_pixels"),
+    ("decompression bomb", {"content": png_bomb(100_000, 100_000)}, 422, "too_many_pixels"),
     ("over the byte limit", {"content": b"\xff\xd8\xff" + b"\x00" * MAX_UPLOAD_BYTES}, 413, None),
     (
         "multipart over the byte limit",

@@ -105,22 +105,6 @@ def encoded(
     return out.getvalue()
 
 
-def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
-    """A valid PNG header that claims a huge image: refused on the header alone."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    idat = zlib.compress(b"\x00" * 64)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
-    )
-
-
 Responder = Callable[[BaseHTTPRequestHandler], None]
 
 
