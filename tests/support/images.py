@@ -10,6 +10,9 @@ from typing import Any
 
 import pyvips
 
+from enlarger.imaging import RenderOptions, render
+from enlarger.spec.model import Output, RenderSpec
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 _MAGIC = (
@@ -101,3 +104,14 @@ def _comparable(image: Any) -> Any:
     if image.hasalpha():
         image = image.flatten(background=[255] * (image.bands - 1))
     return image.colourspace("srgb").cast("uchar")
+
+
+def render_bytes(
+    data: bytes, spec: RenderSpec | Output, options: RenderOptions | None = None
+) -> bytes:
+    """``imaging.render``'s bytes, nothing accepted from a client, default limits.
+
+    An ``Output`` alone stands for a spec with only that output (the source's own size).
+    """
+    full = spec if isinstance(spec, RenderSpec) else RenderSpec(output=spec)
+    return render(data, full, frozenset(), options or RenderOptions()).data

@@ -10,15 +10,10 @@ from enlarger.imaging import RenderOptions, render, writable_formats
 from enlarger.imaging.encode import COMPRESS_QUALITY, DEFAULT_QUALITY
 from enlarger.spec.imgix import parse
 from enlarger.spec.model import Auto, Extent, Format, Geometry, Output, RenderSpec
-from tests.support.images import decode, fixture, has_exif, mean_abs_diff, sniff
+from tests.support.images import decode, fixture, has_exif, mean_abs_diff, render_bytes, sniff
 
 CHELSEA = fixture("skimage_chelsea_225.png")
 CAMERA = fixture("edge/hopper_orientation_6.jpg")  # carries EXIF
-
-
-def _render(data: bytes, output: Output, options: RenderOptions | None = None) -> bytes:
-    spec = RenderSpec(output=output)
-    return render(data, spec, frozenset(), options or RenderOptions()).data
 
 
 def test_writable_formats_are_what_this_libvips_encodes() -> None:
@@ -47,31 +42,31 @@ def test_each_format_encodes_and_looks_like_the_source(fm: Format, magic: str) -
 
 
 def test_progressive_jpeg_only_for_pjpg() -> None:
-    assert decode(_render(CHELSEA, Output(fm=Format.PJPG))).get("jpeg-multiscan") == 1
-    assert decode(_render(CHELSEA, Output(fm=Format.JPG))).get("jpeg-multiscan") == 0
+    assert decode(render_bytes(CHELSEA, Output(fm=Format.PJPG))).get("jpeg-multiscan") == 1
+    assert decode(render_bytes(CHELSEA, Output(fm=Format.JPG))).get("jpeg-multiscan") == 0
 
 
 @pytest.mark.parametrize(("chromasub", "expected"), [(444, "4:4:4"), (420, "4:2:0")])
 def test_chromasub(chromasub: int, expected: str) -> None:
-    out = decode(_render(CHELSEA, Output(fm=Format.JPG, chromasub=chromasub)))
+    out = decode(render_bytes(CHELSEA, Output(fm=Format.JPG, chromasub=chromasub)))
     assert out.get("jpeg-chroma-subsample") == expected
 
 
 def test_quality_orders_sizes_and_compress_lowers_the_default() -> None:
     assert COMPRESS_QUALITY < DEFAULT_QUALITY
     sizes = {
-        q: len(_render(CHELSEA, Output(fm=Format.JPG, q=q)))
+        q: len(render_bytes(CHELSEA, Output(fm=Format.JPG, q=q)))
         for q in (COMPRESS_QUALITY, DEFAULT_QUALITY, 95)
     }
     assert sizes[COMPRESS_QUALITY] < sizes[DEFAULT_QUALITY] < sizes[95]
-    assert len(_render(CHELSEA, Output(fm=Format.JPG))) == sizes[DEFAULT_QUALITY]
-    compressed = _render(CHELSEA, Output(fm=Format.JPG, auto=frozenset({Auto.COMPRESS})))
+    assert len(render_bytes(CHELSEA, Output(fm=Format.JPG))) == sizes[DEFAULT_QUALITY]
+    compressed = render_bytes(CHELSEA, Output(fm=Format.JPG, auto=frozenset({Auto.COMPRESS})))
     assert len(compressed) == sizes[COMPRESS_QUALITY]
 
 
 def test_compress_palettises_png() -> None:
-    full = _render(CHELSEA, Output(fm=Format.PNG))
-    palette = _render(CHELSEA, Output(fm=Format.PNG, auto=frozenset({Auto.COMPRESS})))
+    full = render_bytes(CHELSEA, Output(fm=Format.PNG))
+    palette = render_bytes(CHELSEA, Output(fm=Format.PNG, auto=frozenset({Auto.COMPRESS})))
     assert len(palette) < len(full)
     assert decode(palette).get("bits-per-sample") <= 8
     assert pyvips.Image.new_from_buffer(palette, "").get_typeof("palette") != 0
@@ -79,12 +74,12 @@ def test_compress_palettises_png() -> None:
 
 @pytest.mark.parametrize("fm", [Format.WEBP, Format.AVIF])
 def test_lossless_keeps_every_pixel(fm: Format) -> None:
-    out = decode(_render(CHELSEA, Output(fm=fm, lossless=True)))
+    out = decode(render_bytes(CHELSEA, Output(fm=fm, lossless=True)))
     assert mean_abs_diff(out, decode(CHELSEA).icc_transform("srgb", embedded=True)) < 0.5
 
 
 def test_avif_effort_comes_from_the_options() -> None:
-    fast = _render(CHELSEA, Output(fm=Format.AVIF), RenderOptions(avif_effort=0))
+    fast = render_bytes(CHELSEA, Output(fm=Format.AVIF), RenderOptions(avif_effort=0))
     assert sniff(fast) == "avif"
     assert mean_abs_diff(decode(fast), decode(CHELSEA)) < 6
 
@@ -92,7 +87,7 @@ def test_avif_effort_comes_from_the_options() -> None:
 @pytest.mark.parametrize("fm", [Format.JPG, Format.PNG, Format.WEBP, Format.AVIF])
 def test_metadata_is_stripped(fm: Format) -> None:
     assert has_exif(CAMERA)
-    out = _render(CAMERA, Output(fm=fm))
+    out = render_bytes(CAMERA, Output(fm=fm))
     assert not has_exif(out)
     image = pyvips.Image.new_from_buffer(out, "")
     assert image.get_typeof("xmp-data") == 0
