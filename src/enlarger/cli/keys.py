@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing
 from pathlib import Path
 from typing import Annotated
 
@@ -25,13 +24,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
 
 
-@contextmanager
-def _services(config: Path | None) -> Iterator[Services]:
-    services = open_services(Settings.load(config_file=config))
-    try:
-        yield services
-    finally:
-        services.close()
+def _services(config: Path | None) -> closing[Services]:
+    return closing(open_services(Settings.load(config_file=config)))
 
 
 @keys_app.command("create")

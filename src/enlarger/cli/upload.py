@@ -15,7 +15,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -140,8 +140,7 @@ def expand(paths: Iterable[Path]) -> Iterator[Path]:
 
 def upload_locally(files: list[Path], settings: Settings, parallel: int, convert: bool) -> Summary:
     """Ingest into the configured store and catalog, then (``convert``) run the presets."""
-    services = open_services(settings)
-    try:
+    with closing(open_services(settings)) as services:
         conversion = InProcessConversion(services, parallel) if convert else None
         summary = asyncio.run(upload_all(files, local_sender(services), parallel))
         if conversion is not None:
@@ -149,8 +148,6 @@ def upload_locally(files: list[Path], settings: Settings, parallel: int, convert
             with progress_bar("converting") as progress, _job_warnings_only():
                 task = progress.add_task("convert", total=len(jobs))
                 summary.conversion = conversion.run(jobs, lambda n: progress.advance(task, n))
-    finally:
-        services.close()
     return summary
 
 
