@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.images import fixture, heic
 from tests.support.render_app import (
     ROCKET_SIZE,
     client_for,
@@ -28,6 +29,16 @@ async def test_renders_the_requested_size_and_format(originals: Path) -> None:
     assert int(response.headers["content-length"]) == len(response.content)
     image = decoded(response.content)
     assert (image.format, image.size) == ("PNG", (160, round(160 * 427 / 640)))
+
+
+async def test_a_heic_original_in_the_web_folder_renders(originals: Path) -> None:
+    (originals / "photo.heic").write_bytes(heic(fixture("skimage_rocket.jpg"), 160))
+    async with client_for(make_app(originals)) as client:
+        response = await client.get("/photo.heic?w=64&fm=jpg")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "image/jpeg"
+    image = decoded(response.content)
+    assert (image.format, image.size) == ("JPEG", (64, 43))
 
 
 async def test_without_parameters_the_source_comes_back_at_its_size(originals: Path) -> None:

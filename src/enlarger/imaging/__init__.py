@@ -5,6 +5,8 @@ Public API: ``probe(data) -> SourceFacts`` reads a header without decoding;
 ``render(data, spec, accepted, options) -> Rendered`` runs the whole pipeline;
 ``decode_preview(data, facts, side) -> Pixels`` decodes once, shrunk on load, into small sRGB
 pixels (upload validation); ``writable_formats`` says what this libvips can encode.
+HEIC sources are read by pillow-heif inside these (``heic.py``): libvips here has no HEVC
+decoder.
 
 libvips' operation cache is switched off here, once, on import: renders never repeat
 an operation on the same input, and the cache would only hold memory and file handles.

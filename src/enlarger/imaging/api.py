@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyvips
-
 from enlarger.errors import InvalidParameter, TooManyPixels
 from enlarger.imaging.encode import encode
 from enlarger.imaging.errors import decode_errors
@@ -14,6 +12,7 @@ from enlarger.imaging.pipeline import run_steps
 from enlarger.imaging.probe import probe
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import to_working_space
+from enlarger.imaging.thumbnail import thumbnail
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import Extent, Fit, Format, Geometry, RenderSpec
 from enlarger.spec.negotiate import choose_format
@@ -88,7 +87,7 @@ def decode_preview(data: bytes, facts: SourceFacts, side: int) -> Pixels:
     """Decode ``data`` (``probe``'s ``facts``) once, upright, fitted into ``side`` x ``side``.
 
     Upload validation's only decode: ``thumbnail`` shrinks on load (JPEG by up to 8, WebP
-    to any size) and reduces in the same pass, and ``fail_on=error`` makes truncated or
+    to any size; HEIC is decoded in full) and reduces in the same pass, and truncated or
     corrupt data raise ``UnprocessableImage`` (422) instead of decoding grey. The size is
     the Plan's for ``w=side&h=side&fit=max`` (never enlarged), and CMYK and ICC-tagged
     sources become sRGB, so the pixels equal such a render's (with alpha dropped).
@@ -96,9 +95,7 @@ def decode_preview(data: bytes, facts: SourceFacts, side: int) -> Pixels:
     """
     width, height = make_plan(_fit_within(side), facts).scaled
     with decode_errors():
-        image = pyvips.Image.thumbnail_buffer(
-            data, width, height=height, size="force", option_string="fail_on=error"
-        )
+        image = thumbnail(data, facts, width, height)
         rgb = to_working_space(image, keep_profile=False, colour=True).extract_band(0, n=3)
         return Pixels(bytes(rgb.write_to_memory()), rgb.width, rgb.height)
 

@@ -7,6 +7,7 @@ import pyvips
 from enlarger.errors import UnprocessableImage
 from enlarger.imaging.errors import decode_errors
 from enlarger.imaging.formats import READABLE_LOADERS, loader_name
+from enlarger.imaging.heic import HEIC_LOADER, heic_facts
 from enlarger.spec.facts import SourceFacts
 
 
@@ -15,13 +16,16 @@ def probe(data: bytes) -> SourceFacts:
 
     Raises ``UnprocessableImage`` when libvips cannot load it or it is not a format we
     accept as a source (libvips also reads CSV, matrix and raw files, which are not images).
+    HEIC's facts come from pillow-heif, which decodes it in ``render`` (``imaging.heic``).
     """
     with decode_errors():
         image = pyvips.Image.new_from_buffer(data, "")
     loader = loader_name(image)
     if loader not in READABLE_LOADERS:
         raise UnprocessableImage("not an image format this server reads", loader=loader)
-    if loader == "heif" and _str_field(image, "heif-compression") == "av1":
+    if loader == HEIC_LOADER:
+        if _str_field(image, "heif-compression") != "av1":
+            return heic_facts(data)  # HEVC: libvips reads the header but cannot decode it
         loader = "avif"  # one libvips loader reads both; only AVIF is a web format
     return SourceFacts(
         width=image.width,

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import Image
-
 from enlarger.errors import ClientError, PayloadTooLarge
 from enlarger.imaging import Pixels, check_pixels, decode_preview, probe
-from enlarger.ingest.heic import decode_heic, heic_facts
-from enlarger.ingest.sniff import HEIC, SNIFF_BYTES, ImageType, sniff
+from enlarger.ingest.sniff import SNIFF_BYTES, ImageType, sniff
 from enlarger.spec.facts import SourceFacts
 
 #: the preview's longest side: enough for a 4x3 blurhash and a colour histogram.
@@ -40,18 +37,6 @@ def validate(data: bytes, max_bytes: int, max_pixels: int) -> Validated:
         raise ClientError("the upload is empty")
     check_size(len(data), max_bytes)
     kind = sniff(data[:SNIFF_BYTES])
-    if kind == HEIC:
-        facts = heic_facts(data)
-        check_pixels(facts, max_pixels)
-        return Validated(kind, facts, _heic_preview(decode_heic(data)))
     facts = probe(data)
     check_pixels(facts, max_pixels)
     return Validated(kind, facts, decode_preview(data, facts, PREVIEW_SIDE))
-
-
-def _heic_preview(image: Image.Image) -> Pixels:
-    """HEVC has no shrink-on-load: the full decode is shrunk here (alpha dropped)."""
-    small = image.copy()
-    small.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE))
-    rgb = small.convert("RGB")
-    return Pixels(rgb.tobytes(), rgb.width, rgb.height)

@@ -11,7 +11,6 @@ import asyncio
 
 from enlarger.catalog.repository import DerivativeRecord, get_image, upsert_derivative
 from enlarger.imaging import render
-from enlarger.ingest.heic import renderable
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
 from enlarger.jobs.registry import HandlerRegistry, JobContext
 from enlarger.presets import spec_hash, validate_presets
@@ -33,10 +32,10 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
         image = get_image(session, image_id) if isinstance(image_id, str) else None
         if image is None:
             raise PermanentJobError(f"image {image_id!r} is not in the catalog")
-        sha256, original_key, source_format = image.sha256, image.original_key, image.format
+        sha256, original_key = image.sha256, image.original_key
     specs = validate_presets(context.settings.presets)
     store = context.store
-    original = renderable(source_format, context.run_async(store.get(original_key)))
+    original = context.run_async(store.get(original_key))
     options = render_options(context.settings.render)
     outputs: list[tuple[DerivativeRecord, bytes, str]] = []
     for preset, spec in specs.items():

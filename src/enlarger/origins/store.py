@@ -1,8 +1,4 @@
-"""The origin of uploaded images: originals in the object store, addressed by image id.
-
-HEIC originals are kept as uploaded and handed to the renderer as PNG (see
-``ingest.heic``): libvips here cannot decode HEVC.
-"""
+"""The origin of uploaded images: originals in the object store, addressed by image id."""
 
 from __future__ import annotations
 
@@ -11,7 +7,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.models import Image
 from enlarger.errors import NotFound, PayloadTooLarge
-from enlarger.ingest.heic import renderable
 from enlarger.origins.base import SourceStat
 from enlarger.storage.protocol import ObjectNotFound, ObjectStore
 
@@ -33,10 +28,9 @@ class StoreOrigin:
     async def read(self, path: str) -> bytes:
         image = await self._image(path)
         try:
-            data = await self._store.get(image.original_key)
+            return await self._store.get(image.original_key)
         except ObjectNotFound:
             raise NotFound(f"image {path!r} has no stored original") from None
-        return await anyio.to_thread.run_sync(renderable, image.format, data)
 
     async def _image(self, image_id: str) -> Image:
         image = await anyio.to_thread.run_sync(self._load, image_id)

@@ -6,13 +6,12 @@ import dataclasses
 import math
 from typing import Any
 
-import pyvips
-
 from enlarger.imaging.colours import is_grey
 from enlarger.imaging.frame import to_oriented, to_stored
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import keeps_origin_profile, to_working_space
 from enlarger.imaging.steps.pad import pad_colour
+from enlarger.imaging.thumbnail import thumbnail
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.plan import Box, Plan
 
@@ -21,8 +20,7 @@ def load(run: Run) -> Run:
     """Decode the stored pixels at ``load_size`` through libvips' ``thumbnail``.
 
     ``no_rotate``: the orient step applies the Plan's orientation (EXIF, or ``orient``
-    which replaces it). ``fail_on=error`` is given as a loader option: the keyword argument
-    of the same name does not reach the loader, and truncated input would decode grey.
+    which replaces it).
 
     Only the part the Plan shows (its region, or for smart crops its bounds) is then
     decoded into memory: thumbnail reads its source in order only, while the orient,
@@ -30,14 +28,7 @@ def load(run: Run) -> Run:
     for upscales at most the region at full size.
     """
     width, height = load_size(run.facts, run.plan)
-    shrunk = pyvips.Image.thumbnail_buffer(
-        run.data,
-        width,
-        height=height,
-        size="force",
-        no_rotate=True,
-        option_string="fail_on=error",
-    )
+    shrunk = thumbnail(run.data, run.facts, width, height, no_rotate=True)
     image, view = _cut_to_view(shrunk, run)
     keep = keeps_origin_profile(image, run.spec, run.format)
     working = to_working_space(image, keep_profile=keep, colour=_paints_colour(run))
