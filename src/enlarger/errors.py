@@ -77,16 +77,6 @@ class NotFound(ClientError):
     code = "not_found"
 
 
-class MethodNotAllowed(ClientError):
-    status = 405
-    code = "method_not_allowed"
-
-
-class Conflict(ClientError):
-    status = 409
-    code = "conflict"
-
-
 class Expired(ClientError):
     status = 410
     code = "expired"

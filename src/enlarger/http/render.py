@@ -51,7 +51,8 @@ class Renderer:
         self._pool = pool
         self._options = options
         self._writable = writable
-        self._version = version
+        # limits and encoder effort change the bytes too: part of every ETag
+        self._version = f"{version} {options!r}"
 
     async def respond(self, request: Request, origin: Origin, path: str) -> Response:
         """Render ``path`` from ``origin`` as the request's signed imgix query asks."""
@@ -102,7 +103,6 @@ class Renderer:
         accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
         etag = strong_etag(
             self._version,
-            repr(self._options),  # limits and encoder effort change the bytes too
             source.identity,
             canonical(negotiated.spec),
             accepted,
