@@ -82,6 +82,9 @@ class JobSettings:
     max_attempts: int = 5
     #: a claimed job whose worker stops heartbeating is claimed again after this long.
     job_lease_s: float = 60.0
+    #: jobs a worker process runs at once (0: one per CPU); with one libvips thread per
+    #: render (``vips_concurrency``) the slots are what keeps the cores busy.
+    worker_slots: int = 0
     #: retry backoff: about ``retry_base_s * 2**(attempt-1)`` seconds with jitter, capped.
     retry_base_s: float = 2.0
     retry_cap_s: float = 300.0

@@ -28,8 +28,9 @@ def worker(
         typer.Option(help=f"Job engine: {' or '.join(ENGINES)} [ENLARGER_QUEUE_ENGINE; embedded]."),
     ] = None,
     concurrency: Annotated[
-        int, typer.Option(min=1, help="Jobs run at once (threads; libvips runs in parallel).")
-    ] = 1,
+        int | None,
+        typer.Option(min=1, help="Jobs run at once [ENLARGER_WORKER_SLOTS; one per CPU]."),
+    ] = None,
     config: ConfigOption = None,
     data_dir: DataDirOption = None,
 ) -> None:

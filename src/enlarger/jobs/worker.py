@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -94,15 +95,14 @@ def start_embedded_worker(
     settings: Settings,
     sessions: sessionmaker[Session],
     open_store: Callable[[], ObjectStore] | None = None,
-    concurrency: int = 1,
 ) -> Worker:
     """Start the background jobs of ``enlarger serve``; call ``.stop()`` at shutdown.
 
-    Runs ``concurrency`` job slots when ``settings.server.embedded_worker`` is on, and the
+    Runs ``worker_slots`` job slots when ``settings.server.embedded_worker`` is on, and the
     engine's housekeeping (the RabbitMQ outbox relay) always. Call ``.dispatch()`` after a
     transaction that enqueued jobs.
     """
-    slots = concurrency if settings.server.embedded_worker else 0
+    slots = job_slots(settings) if settings.server.embedded_worker else 0
     worker = Worker(build_queue(settings, sessions, open_store), slots)
     worker.start()
     return worker
@@ -124,8 +124,17 @@ async def embedded_worker(services: Services) -> AsyncIterator[Worker]:
         await asyncio.to_thread(worker.stop)
 
 
-def run_worker(settings: Settings, concurrency: int = 1) -> None:
-    """``enlarger worker``: check the settings, migrate, then run jobs until SIGTERM/SIGINT."""
+def job_slots(settings: Settings) -> int:
+    """Jobs one worker process runs at once: ``worker_slots``, 0 meaning one per CPU."""
+    return settings.jobs.worker_slots or os.cpu_count() or 1
+
+
+def run_worker(settings: Settings, concurrency: int | None = None) -> None:
+    """``enlarger worker``: check the settings, migrate, then run jobs until SIGTERM/SIGINT.
+
+    ``concurrency`` overrides ``worker_slots``.
+    """
+    concurrency = concurrency or job_slots(settings)
     configure(settings.render.vips_concurrency, settings.render.malloc_arenas)
     url = database_url(settings)
     engine = make_engine(url)
@@ -148,7 +157,7 @@ def run_worker(settings: Settings, concurrency: int = 1) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m enlarger.jobs.worker")
     parser.add_argument("--engine", choices=ENGINES)
-    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--concurrency", type=int)
     args = parser.parse_args(argv)
     settings = Settings.load(overrides={"queue_engine": args.engine})
     run_worker(settings, args.concurrency)
