@@ -36,8 +36,7 @@ def keeps_origin_profile(image: Any, spec: RenderSpec, fmt: Format) -> bool:
         spec.output.cs is ColorSpace.ORIGIN
         and fmt in _PROFILE_FORMATS
         and image.interpretation == "srgb"
-        and image.get_typeof(_PROFILE) != 0
-        and not icc.is_srgb(image.get(_PROFILE))
+        and _foreign_profile(image)
     )
 
 
@@ -45,14 +44,20 @@ def to_working_space(image: Any, *, keep_profile: bool, colour: bool) -> Any:
     """8-bit sRGB, or 8-bit greyscale when the source is grey and ``colour`` is not needed.
 
     ICC-tagged and CMYK sources are transformed with their embedded profile (CMYK without
-    one with libvips' built-in CMYK profile); ``keep_profile`` leaves the pixels as they are.
+    one with libvips' built-in CMYK profile), unless that profile is sRGB already;
+    ``keep_profile`` leaves the pixels as they are.
     """
     grey = image.interpretation in _GREY and not colour
     if image.interpretation == "cmyk":
         image = image.icc_transform("srgb", input_profile="cmyk", embedded=True)
-    elif image.get_typeof(_PROFILE) != 0 and not keep_profile:
+    elif _foreign_profile(image) and not keep_profile:
         image = image.icc_transform("srgb", embedded=True)
     target = "b-w" if grey else "srgb"
     if image.interpretation != target or image.format != "uchar":
         image = image.colourspace(target).cast("uchar")
     return image
+
+
+def _foreign_profile(image: Any) -> bool:
+    """An embedded profile other than sRGB (an sRGB-to-sRGB transform would only cost time)."""
+    return image.get_typeof(_PROFILE) != 0 and not icc.is_srgb(image.get(_PROFILE))
