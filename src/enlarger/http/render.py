@@ -19,7 +19,7 @@ from enlarger.errors import ClientError, DeadlineExceeded
 from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
 from enlarger.http.pool import RenderPool
 from enlarger.imaging import RenderOptions, render
-from enlarger.origins.base import Origin, SourceStat
+from enlarger.origins.base import Origin, Source
 from enlarger.security.signing import check_expiry, verify
 from enlarger.settings import Settings
 from enlarger.spec.canonical import canonical
@@ -84,11 +84,11 @@ class Renderer:
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
     ) -> Response:
-        source = await origin.stat(path)
+        source = await origin.locate(path)
         headers = self._cache_headers(source, negotiated)
         if none_match(request.headers.get("if-none-match"), headers["etag"]):
             return Response(status_code=304, headers=headers)
-        data = await origin.read(path)
+        data = await source.read()
         spec, accepted, options = negotiated.spec, negotiated.accepted, self._options
         rendered = await self._pool.run(lambda: render(data, spec, accepted, options))
         headers["content-type"] = rendered.format.media_type
@@ -99,7 +99,7 @@ class Renderer:
         body = b"" if request.method == "HEAD" else rendered.data
         return Response(body, headers=headers)
 
-    def _cache_headers(self, source: SourceStat, negotiated: Negotiated) -> dict[str, str]:
+    def _cache_headers(self, source: Source, negotiated: Negotiated) -> dict[str, str]:
         accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
         etag = strong_etag(
             self._version,

@@ -4,6 +4,6 @@
 object-store origin for uploaded images implements the same protocol.
 """
 
-from enlarger.origins.base import Origin, SourceStat
+from enlarger.origins.base import Origin, Source
 
-__all__ = ["Origin", "SourceStat"]
+__all__ = ["Origin", "Source"]

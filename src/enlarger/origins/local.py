@@ -8,12 +8,13 @@ followed) must still lie inside the folder. Disk I/O runs in a worker thread.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import stat as stat_module
 from pathlib import Path
 
 from enlarger.errors import NotFound, PayloadTooLarge
-from enlarger.origins.base import SourceStat
+from enlarger.origins.base import Source
 
 _FORBIDDEN_SEGMENTS = frozenset({"", ".", ".."})
 
@@ -27,11 +28,14 @@ class WebFolder:
             raise NotADirectoryError(f"{root} is not a directory")
         self._max_bytes = max_bytes
 
-    async def stat(self, path: str) -> SourceStat:
-        return await asyncio.to_thread(self._stat, path)
-
-    async def read(self, path: str) -> bytes:
-        return await asyncio.to_thread(self._read, path)
+    async def locate(self, path: str) -> Source:
+        resolved, info = await asyncio.to_thread(self._checked_stat, path)
+        return Source(
+            size=info.st_size,
+            mtime=info.st_mtime,
+            identity=f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}",
+            read=functools.partial(asyncio.to_thread, self._read, resolved),
+        )
 
     def _resolve(self, path: str) -> Path:
         """The file for a relative URL path, or ``NotFound`` for anything outside."""
@@ -63,16 +67,7 @@ class WebFolder:
             )
         return resolved, info
 
-    def _stat(self, path: str) -> SourceStat:
-        _, info = self._checked_stat(path)
-        return SourceStat(
-            size=info.st_size,
-            mtime=info.st_mtime,
-            identity=f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}",
-        )
-
-    def _read(self, path: str) -> bytes:
-        resolved, _ = self._checked_stat(path)
+    def _read(self, resolved: Path) -> bytes:
         try:
             with resolved.open("rb") as fh:
                 data = fh.read(self._max_bytes + 1)

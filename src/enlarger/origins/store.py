@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import anyio.to_thread
 from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.models import Image
 from enlarger.errors import NotFound, PayloadTooLarge
-from enlarger.origins.base import SourceStat
+from enlarger.origins.base import Source
 from enlarger.storage.protocol import ObjectNotFound, ObjectStore
 
 
@@ -19,16 +21,18 @@ class StoreOrigin:
         self._sessions = sessions
         self._max_bytes = max_source_bytes
 
-    async def stat(self, path: str) -> SourceStat:
+    async def locate(self, path: str) -> Source:
         image = await self._image(path)
-        return SourceStat(
-            size=image.bytes, mtime=image.created_at.timestamp(), identity=image.sha256
+        return Source(
+            size=image.bytes,
+            mtime=image.created_at.timestamp(),
+            identity=image.sha256,
+            read=functools.partial(self._read, path, image.original_key),
         )
 
-    async def read(self, path: str) -> bytes:
-        image = await self._image(path)
+    async def _read(self, path: str, key: str) -> bytes:
         try:
-            return await self._store.get(image.original_key)
+            return await self._store.get(key)
         except ObjectNotFound:
             raise NotFound(f"image {path!r} has no stored original") from None
 
