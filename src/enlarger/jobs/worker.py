@@ -18,17 +18,13 @@ from types import FrameType
 import structlog
 from sqlalchemy.orm import Session, sessionmaker
 
-from enlarger.catalog.db import database_url, make_engine, session_factory
-from enlarger.catalog.migrations import migrate
 from enlarger.errors import ConfigError
-from enlarger.imaging.runtime import configure
 from enlarger.jobs.embedded import EmbeddedQueue
 from enlarger.jobs.protocol import JobQueue
 from enlarger.jobs.rabbitmq import RabbitQueue
 from enlarger.jobs.registry import JobContext, build_registry
 from enlarger.jobs.runner import JobRunner
-from enlarger.presets import validate_presets
-from enlarger.services import Services
+from enlarger.services import Services, open_services
 from enlarger.settings import Settings
 from enlarger.storage import ObjectStore, open_configured
 
@@ -42,8 +38,8 @@ def build_queue(
     sessions: sessionmaker[Session],
     open_store: Callable[[], ObjectStore] | None = None,
 ) -> JobQueue:
-    """The configured engine with every registered job kind (validates presets first)."""
-    validate_presets(settings.presets)
+    """The configured engine with every registered job kind (presets were validated when
+    the services opened)."""
     registry = build_registry(settings)
     context = JobContext(settings, sessions, open_store or (lambda: open_configured(settings)))
     runner = JobRunner(registry, context, settings.jobs)
@@ -134,12 +130,10 @@ def run_worker(settings: Settings, concurrency: int | None = None) -> None:
 
     ``concurrency`` overrides ``worker_slots``.
     """
-    concurrency = concurrency or job_slots(settings)
-    configure(settings.render.vips_concurrency, settings.render.malloc_arenas)
-    url = database_url(settings)
-    engine = make_engine(url)
-    worker = Worker(build_queue(settings, session_factory(engine)), concurrency)
-    migrate(url)
+    services = open_services(settings)
+    queue = build_queue(settings, services.sessions, lambda: services.store)
+    slots = concurrency or job_slots(settings)
+    worker = Worker(queue, slots)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("worker stopping", signal=signal.Signals(signum).name)
@@ -148,10 +142,10 @@ def run_worker(settings: Settings, concurrency: int | None = None) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     worker.start()
-    log.info("worker started", engine=settings.jobs.queue_engine, concurrency=concurrency)
+    log.info("worker started", engine=settings.jobs.queue_engine, concurrency=slots)
     worker.wait()
     worker.stop()
-    engine.dispose()
+    services.close()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
