@@ -17,7 +17,9 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from enlarger.errors import ConfigError
+from enlarger.http.auth import api_key_auth
 from enlarger.http.cors import AllowOrigin
+from enlarger.http.derivatives import DerivativeRoutes
 from enlarger.http.errors import EXCEPTION_HANDLERS, UnexpectedErrors
 from enlarger.http.health import health_routes
 from enlarger.http.images import upload_api
@@ -25,7 +27,7 @@ from enlarger.http.jobs import job_routes
 from enlarger.http.pool import RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.imaging import writable_formats
-from enlarger.jobs.worker import embedded_worker
+from enlarger.jobs.worker import embedded_worker, running
 from enlarger.origins.local import WebFolder
 from enlarger.services import open_services, render_options, serving
 from enlarger.settings import RenderSettings, Settings
@@ -38,17 +40,19 @@ def build_app(settings: Settings) -> Starlette:
     options = render_options(settings.render)
     renderer = Renderer(settings, pool, options, writable_formats(), renderer_version())
     services = open_services(settings)
-    uploads = upload_api(services, renderer, pool)
+    worker = embedded_worker(settings, services.sessions, lambda: services.store)
+    authorize = api_key_auth(services.sessions)
     routes: list[BaseRoute] = [
         *health_routes(pool, options),
-        *uploads.routes(),
-        *job_routes(services, uploads),
+        *upload_api(services, pool, authorize, worker.dispatch).routes(),
+        *DerivativeRoutes(services, renderer).routes(),
+        *job_routes(services.sessions, authorize),
         *web_folder(settings.render, renderer),  # catch-all: keep last
     ]
     components: list[Component] = [
         lambda: closing_pool(pool),
         lambda: serving(services),
-        lambda: embedded_worker(services),
+        lambda: running(worker),
     ]
     middleware = [Middleware(UnexpectedErrors)]
     if settings.server.cors_origin:
@@ -61,6 +65,7 @@ def build_app(settings: Settings) -> Starlette:
     )
     app.state.render_pool = pool
     app.state.services = services
+    app.state.worker = worker
     return app
 
 

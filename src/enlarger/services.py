@@ -2,15 +2,14 @@
 
 ``open_services`` migrates the catalog to the current schema, then opens the object store
 (replicated when configured) and the catalog's session factory. The job queue is the
-jobs package's business; the upload path only needs its ``dispatch`` (``Services.dispatch``
-is replaced by whoever starts a queue).
+jobs package's business: whoever starts one hands its ``dispatch`` to the upload path.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,18 +23,12 @@ from enlarger.settings import RenderSettings, Settings
 from enlarger.storage import ObjectStore, open_configured
 
 
-def _no_dispatch() -> None:
-    """Without a queue in this process, committed jobs wait for a worker to poll them."""
-
-
 @dataclass(slots=True)
 class Services:
     settings: Settings
     store: ObjectStore
     engine: Engine
     sessions: sessionmaker[Session]
-    #: called after a transaction that enqueued jobs commits.
-    dispatch: Callable[[], None] = field(default=_no_dispatch)
 
     @property
     def presets(self) -> Mapping[str, str]:

@@ -24,8 +24,8 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from enlarger.catalog.jobs import JobReport, enqueue, job_report
 from enlarger.catalog.models import Job, JobStatus, utcnow
-from enlarger.catalog.repository import JobReport, enqueue, job_report
 from enlarger.jobs.runner import LOST_WORKER
 from enlarger.jobs.worker import Worker, build_queue
 from enlarger.settings import Settings

@@ -11,8 +11,9 @@ import pytest
 from PIL import Image as PILImage
 from sqlalchemy.orm import Session, sessionmaker
 
+from enlarger.catalog.derivatives import list_derivatives
+from enlarger.catalog.jobs import enqueue, job_report
 from enlarger.catalog.models import Image
-from enlarger.catalog.repository import enqueue, job_report, list_derivatives
 from enlarger.errors import ConfigError
 from enlarger.jobs.convert import KIND
 from enlarger.jobs.worker import Worker, build_queue

@@ -9,8 +9,9 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from PIL import Image as PILImage
 
+from enlarger.catalog.api_keys import revoke_api_key
+from enlarger.catalog.derivatives import DerivativeRecord, upsert_derivative
 from enlarger.catalog.models import Derivative, Image, Job
-from enlarger.catalog.repository import DerivativeRecord, revoke_api_key, upsert_derivative
 from enlarger.errors import BlockedAddress, ClientError, FetchFailed, FetchTimeout, PayloadTooLarge
 from enlarger.ingest.fetch import fetch_image
 from enlarger.security.ssrf import GuardedBackend

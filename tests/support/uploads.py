@@ -18,8 +18,8 @@ from PIL import Image
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
+from enlarger.catalog.api_keys import create_api_key
 from enlarger.catalog.models import Base
-from enlarger.catalog.repository import create_api_key
 from enlarger.services import Services
 from enlarger.settings import Settings
 from tests.support.databases import BACKENDS, empty_tables
@@ -197,12 +197,10 @@ class WorkerApp:
 @pytest.fixture
 async def with_worker(tmp_path: Path) -> AsyncIterator[WorkerApp]:
     """The upload app with a running embedded worker, fast retries and signed webhooks."""
-    from enlarger.jobs.worker import start_embedded_worker
-
     settings = worker_settings(tmp_path / "data")
     app, services = build_upload_app(settings)
-    worker = start_embedded_worker(settings, services.sessions, lambda: services.store)
-    services.dispatch = worker.dispatch
+    worker = app.state.worker  # the app's own: uploads dispatch to it
+    worker.start()
     async with api_client(app, new_key(services)) as c:
         yield WorkerApp(c, services)
     worker.stop(timeout=10)

@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
-from enlarger.catalog.models import ApiKey
-from enlarger.catalog.repository import create_api_key, revoke_api_key
+from enlarger.catalog.api_keys import create_api_key, find_api_key, list_api_keys, revoke_api_key
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.options import ConfigOption
 from enlarger.errors import NotFound
@@ -45,7 +43,7 @@ def create(
 def list_keys(config: ConfigOption = None) -> None:
     """Every key: id, prefix, name, created and revoked dates."""
     with reported_errors(), _services(config) as services, services.sessions() as session:
-        rows = list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
+        rows = list_api_keys(session)
     typer.echo(f"{'id':>4}  {'prefix':<8}  {'created':<25}  {'revoked':<25}  name")
     for row in rows:
         revoked = row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "-"
@@ -60,9 +58,7 @@ def revoke(
 ) -> None:
     """Revoke a key at once: requests with it get 403."""
     with reported_errors(), _services(config) as services, services.sessions.begin() as session:
-        column = ApiKey.id if key_id.isdigit() else ApiKey.prefix
-        value: int | str = int(key_id) if key_id.isdigit() else key_id
-        row = session.scalar(select(ApiKey).where(column == value))
+        row = find_api_key(session, key_id)
         if row is None or not revoke_api_key(session, row.prefix):
             raise NotFound(f"no live API key with id or prefix {key_id!r}")
     typer.echo(f"revoked key {key_id}")

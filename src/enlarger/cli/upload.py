@@ -24,11 +24,11 @@ import httpx
 import structlog
 import typer
 
+from enlarger.cli.conversion import ConversionTally, InProcessConversion, unfinished_conversions
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.options import ConfigOption
 from enlarger.cli.progress import progress_bar
 from enlarger.errors import ConfigError, EnlargerError
-from enlarger.ingest.conversion import ConversionTally, InProcessConversion, unfinished_conversions
 from enlarger.ingest.service import Ingestor
 from enlarger.services import Services, open_services
 from enlarger.settings import Settings

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import anyio.to_thread
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from enlarger.catalog.repository import JobReport, job_report
+from enlarger.catalog.jobs import job_report
 from enlarger.errors import NotFound
-from enlarger.http.images import ImagesAPI
-from enlarger.services import Services
+from enlarger.http.auth import Authorize
+from enlarger.http.sessions import in_session
 
 
-def job_routes(services: Services, api: ImagesAPI) -> list[Route]:
+def job_routes(sessions: sessionmaker[Session], authorize: Authorize) -> list[Route]:
     async def show(request: Request) -> Response:
-        await api.authorize(request)
+        await authorize(request)
         job_id = request.path_params["job_id"]
-
-        def load() -> JobReport | None:
-            with services.sessions() as session:
-                return job_report(session, job_id)
-
-        report = await anyio.to_thread.run_sync(load)
+        report = await in_session(sessions, lambda session: job_report(session, job_id))
         if report is None:
             raise NotFound(f"no job with id {job_id!r}", id=job_id)
         return JSONResponse(report.as_dict())

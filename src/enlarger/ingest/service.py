@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import anyio.to_thread
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from enlarger.catalog.images import DuplicateImage, add_image, find_image_by_sha256
+from enlarger.catalog.jobs import enqueue
 from enlarger.catalog.models import Image
-from enlarger.catalog.repository import enqueue, find_image_by_sha256
 from enlarger.ingest.blurhash import encode as blurhash
 from enlarger.ingest.fetch import fetch_image
+from enlarger.ingest.image_views import CONVERT_JOB
 from enlarger.ingest.metadata import dominant_colour, read_exif
 from enlarger.ingest.validate import Validated, validate
-from enlarger.ingest.views import CONVERT_JOB
 from enlarger.security.ssrf import check_url, resolve
 from enlarger.settings import Settings
 from enlarger.storage.keys import original_key
@@ -120,11 +120,10 @@ class Ingestor:
         """Image row and conversion job in one transaction; a racing twin wins cleanly."""
         try:
             with self._sessions.begin() as session:
-                session.add(image)
-                session.flush()
+                add_image(session, image)
                 job = enqueue(session, CONVERT_JOB, {"image_id": image.id}, image_id=image.id)
                 job_id = job.id
-        except IntegrityError:
+        except DuplicateImage:
             winner = self._find(image.sha256)
             if winner is None:
                 raise

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
-from enlarger.catalog.repository import DerivativeRecord, get_image, upsert_derivative
+from enlarger.catalog.derivatives import DerivativeRecord, upsert_derivative
+from enlarger.catalog.images import get_image
 from enlarger.imaging import render
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
 from enlarger.jobs.registry import HandlerRegistry, JobContext

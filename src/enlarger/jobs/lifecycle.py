@@ -1,10 +1,6 @@
-"""The state changes of a job row: claim, heartbeat, complete, fail.
-
-Every change after the claim is fenced by ``lease_owner``: a worker that lost its lease
-(it stalled past ``lease_until`` and another worker claimed the job) changes nothing.
-Each transaction starts with its write, which on SQLite is one atomic statement under
-the database write lock and on PostgreSQL locks the row (``FOR UPDATE SKIP LOCKED`` in
-the claim, so concurrent workers never wait on or take the same job).
+"""The state changes of a job, each in a transaction of its own: claim, heartbeat,
+complete, fail. The statements and their lease fencing are ``catalog.jobs``'; this module
+turns claims into ``ClaimedJob``s and tells listeners when a job is finished.
 """
 
 from __future__ import annotations
@@ -13,22 +9,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from enlarger.catalog.models import Job, JobStatus, utcnow
+from enlarger.catalog import jobs
+from enlarger.catalog.models import JobStatus, utcnow
 from enlarger.jobs.protocol import ClaimedJob
 from enlarger.jobs.registry import HandlerRegistry
-
-_CLAIMED_COLUMNS = (
-    Job.id,
-    Job.kind,
-    Job.payload,
-    Job.image_id,
-    Job.attempts,
-    Job.max_attempts,
-    Job.error_history,
-)
 
 
 def claim_next(
@@ -39,18 +25,9 @@ def claim_next(
     default_max_attempts: int,
 ) -> ClaimedJob | None:
     """Lease the next due job of ``kinds``: queued and due, or running with an expired lease."""
-    now = utcnow()
-    other = aliased(Job)  # the subquery must not correlate with the updated table
-    due = and_(other.status == JobStatus.QUEUED, other.run_after <= now)
-    candidate = (
-        select(other.id)
-        .where(other.kind.in_(list(kinds)), or_(due, _lease_expired(other, now)))
-        .order_by(other.run_after, other.created_at)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    return _claim(sessions, Job.id == candidate, owner, lease_s, default_max_attempts, now)
+    with sessions.begin() as session:
+        claim = jobs.claim_next(session, kinds, owner, lease_s)
+    return None if claim is None else _claimed(claim, owner, default_max_attempts)
 
 
 def claim_by_id(
@@ -61,24 +38,15 @@ def claim_by_id(
     default_max_attempts: int,
 ) -> ClaimedJob | None:
     """Lease one named job if it is queued (due or not) or its lease has expired."""
-    now = utcnow()
-    claimable = or_(Job.status == JobStatus.QUEUED, _lease_expired(Job, now))
-    return _claim(
-        sessions, and_(Job.id == job_id, claimable), owner, lease_s, default_max_attempts, now
-    )
+    with sessions.begin() as session:
+        claim = jobs.claim_by_id(session, job_id, owner, lease_s)
+    return None if claim is None else _claimed(claim, owner, default_max_attempts)
 
 
 def heartbeat(sessions: sessionmaker[Session], job: ClaimedJob, lease_s: float) -> bool:
     """Extend the lease; False when it is no longer ours."""
     with sessions.begin() as session:
-        result = session.execute(
-            update(Job)
-            .where(*_held_by(job))
-            .values(lease_until=utcnow() + dt.timedelta(seconds=lease_s))
-            .returning(Job.id)
-            .execution_options(synchronize_session=False)
-        )
-        return result.first() is not None
+        return jobs.extend_lease(session, job.id, job.owner, lease_s)
 
 
 def complete(
@@ -88,7 +56,7 @@ def complete(
     history: list[dict[str, Any]],
 ) -> bool:
     """Mark the job done (and tell listeners); False when the lease was lost meanwhile."""
-    return _finish(sessions, registry, job, JobStatus.DONE, {"error_history": history})
+    return _finish(sessions, registry, job, JobStatus.DONE, history)
 
 
 def fail(
@@ -102,27 +70,14 @@ def fail(
 
     Returns the job's new status, or None when the lease was lost meanwhile.
     """
-    values: dict[str, Any] = {"error_history": history, "last_error": history[-1]["error"]}
+    last_error = history[-1]["error"]
     if retry_in_s is None:
-        finished = _finish(sessions, registry, job, JobStatus.FAILED, values)
+        finished = _finish(sessions, registry, job, JobStatus.FAILED, history, last_error)
         return JobStatus.FAILED if finished else None
     retry_at = utcnow() + dt.timedelta(seconds=retry_in_s)
     with sessions.begin() as session:
-        result = session.execute(
-            update(Job)
-            .where(*_held_by(job))
-            .values(
-                status=JobStatus.QUEUED,
-                run_after=retry_at,
-                lease_owner=None,
-                lease_until=None,
-                published_at=None,
-                **values,
-            )
-            .returning(Job.id)
-            .execution_options(synchronize_session=False)
-        )
-        return JobStatus.QUEUED if result.first() is not None else None
+        requeued = jobs.requeue(session, job.id, job.owner, retry_at, history, last_error)
+    return JobStatus.QUEUED if requeued else None
 
 
 def _finish(
@@ -130,67 +85,25 @@ def _finish(
     registry: HandlerRegistry,
     job: ClaimedJob,
     outcome: JobStatus,
-    values: dict[str, Any],
+    history: list[dict[str, Any]],
+    last_error: str | None = None,
 ) -> bool:
     with sessions.begin() as session:
-        result = session.execute(
-            update(Job)
-            .where(*_held_by(job))
-            .values(
-                status=outcome, finished_at=utcnow(), lease_owner=None, lease_until=None, **values
-            )
-            .returning(Job.id)
-            .execution_options(synchronize_session=False)
-        )
-        if result.first() is None:
+        row = jobs.finish(session, job.id, job.owner, outcome, history, last_error)
+        if row is None:
             return False
-        row = session.get(Job, job.id, populate_existing=True)
-        assert row is not None
         registry.notify_finished(session, row, outcome)
         return True
 
 
-def _claim(
-    sessions: sessionmaker[Session],
-    which: ColumnElement[bool],
-    owner: str,
-    lease_s: float,
-    default_max_attempts: int,
-    now: dt.datetime,
-) -> ClaimedJob | None:
-    with sessions.begin() as session:
-        row = session.execute(
-            update(Job)
-            .where(which)
-            .values(
-                status=JobStatus.RUNNING,
-                attempts=Job.attempts + 1,
-                lease_owner=owner,
-                lease_until=now + dt.timedelta(seconds=lease_s),
-                started_at=func.coalesce(Job.started_at, now),
-            )
-            .returning(*_CLAIMED_COLUMNS)
-            .execution_options(synchronize_session=False)
-        ).first()
-    return None if row is None else _claimed(row, owner, default_max_attempts)
-
-
-def _claimed(row: Row[Any], owner: str, default_max_attempts: int) -> ClaimedJob:
+def _claimed(claim: jobs.Claim, owner: str, default_max_attempts: int) -> ClaimedJob:
     return ClaimedJob(
-        id=row.id,
-        kind=row.kind,
-        payload=dict(row.payload),
-        image_id=row.image_id,
-        attempts=row.attempts,
-        max_attempts=row.max_attempts or default_max_attempts,
+        id=claim.id,
+        kind=claim.kind,
+        payload=claim.payload,
+        image_id=claim.image_id,
+        attempts=claim.attempts,
+        max_attempts=claim.max_attempts or default_max_attempts,
         owner=owner,
-        history=tuple(row.error_history),
+        history=tuple(claim.error_history),
     )
-
-
-def _lease_expired(job: type[Job], now: dt.datetime) -> ColumnElement[bool]:
-    return and_(job.status == JobStatus.RUNNING, job.lease_until < now)
-
-
-def _held_by(job: ClaimedJob) -> tuple[ColumnElement[bool], ...]:
-    return (Job.id == job.id, Job.status == JobStatus.RUNNING, Job.lease_owner == job.owner)

@@ -39,9 +39,9 @@ from typing import Any
 import kombu
 import kombu.exceptions
 import structlog
-from sqlalchemy import and_, or_, select, update
 
-from enlarger.catalog.models import Job, JobStatus, utcnow
+from enlarger.catalog import jobs
+from enlarger.catalog.models import JobStatus, utcnow
 from enlarger.jobs.runner import JobRunner
 
 log = structlog.get_logger("enlarger.jobs.rabbitmq")
@@ -107,30 +107,12 @@ class RabbitQueue:
         back (a broker that lost it). Republished at most once per lease period.
         """
         now = utcnow()
-        lease = dt.timedelta(seconds=self._runner.settings.job_lease_s)
-        unpublished = and_(Job.status == JobStatus.QUEUED, Job.published_at.is_(None))
-        orphaned = and_(
-            Job.status == JobStatus.RUNNING,
-            Job.lease_until < now - lease,
-            or_(Job.published_at.is_(None), Job.published_at < now - lease),
-        )
         with self._runner.sessions.begin() as session:
-            rows = session.execute(
-                select(Job.id, Job.run_after)
-                .where(or_(unpublished, orphaned))
-                .order_by(Job.created_at)
-                .limit(RELAY_BATCH)
-                .with_for_update(skip_locked=True)
-            ).all()
-            for row in rows:
-                self._publish(producer, row.id, row.run_after)
+            rows = jobs.to_publish(session, now, self._runner.settings.job_lease_s, RELAY_BATCH)
+            for job_id, run_after in rows:
+                self._publish(producer, job_id, run_after)
             if rows:
-                session.execute(
-                    update(Job)
-                    .where(Job.id.in_([r.id for r in rows]))
-                    .values(published_at=now)
-                    .execution_options(synchronize_session=False)
-                )
+                jobs.mark_published(session, [job_id for job_id, _ in rows], now)
         return len(rows)
 
     def _publish(self, producer: kombu.Producer, job_id: str, run_after: dt.datetime) -> None:
@@ -207,7 +189,7 @@ class RabbitQueue:
     def _lease_left_s(self, job_id: str) -> float | None:
         """Seconds until another worker's lease on ``job_id`` expires; None if not running."""
         with self._runner.sessions() as session:
-            job = session.get(Job, job_id)
+            job = jobs.get_job(session, job_id)
             if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
                 return None
             if job.status is JobStatus.QUEUED or job.lease_until is None:
@@ -216,7 +198,7 @@ class RabbitQueue:
 
     def _republish_retry(self, producer: kombu.Producer, job_id: str) -> None:
         with self._runner.sessions.begin() as session:
-            job = session.get(Job, job_id)
+            job = jobs.get_job(session, job_id)
             if job is None or job.status is not JobStatus.QUEUED or job.published_at is not None:
                 return
             self._publish(producer, job.id, job.run_after)

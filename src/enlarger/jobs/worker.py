@@ -24,7 +24,7 @@ from enlarger.jobs.protocol import JobQueue
 from enlarger.jobs.rabbitmq import RabbitQueue
 from enlarger.jobs.registry import JobContext, build_registry
 from enlarger.jobs.runner import JobRunner
-from enlarger.services import Services, open_services
+from enlarger.services import open_services
 from enlarger.settings import Settings
 from enlarger.storage import ObjectStore, open_configured
 
@@ -87,33 +87,36 @@ class Worker:
         self._stop.wait()
 
 
+def embedded_worker(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    open_store: Callable[[], ObjectStore] | None = None,
+) -> Worker:
+    """The background jobs of ``enlarger serve``, not started yet.
+
+    Runs ``worker_slots`` job slots when ``settings.server.embedded_worker`` is on, and the
+    engine's housekeeping (the RabbitMQ outbox relay) always. Its ``dispatch`` is what the
+    upload API calls after a transaction that enqueued jobs.
+    """
+    slots = job_slots(settings) if settings.server.embedded_worker else 0
+    return Worker(build_queue(settings, sessions, open_store), slots)
+
+
 def start_embedded_worker(
     settings: Settings,
     sessions: sessionmaker[Session],
     open_store: Callable[[], ObjectStore] | None = None,
 ) -> Worker:
-    """Start the background jobs of ``enlarger serve``; call ``.stop()`` at shutdown.
-
-    Runs ``worker_slots`` job slots when ``settings.server.embedded_worker`` is on, and the
-    engine's housekeeping (the RabbitMQ outbox relay) always. Call ``.dispatch()`` after a
-    transaction that enqueued jobs.
-    """
-    slots = job_slots(settings) if settings.server.embedded_worker else 0
-    worker = Worker(build_queue(settings, sessions, open_store), slots)
+    """``embedded_worker``, started; call ``.stop()`` at shutdown."""
+    worker = embedded_worker(settings, sessions, open_store)
     worker.start()
     return worker
 
 
 @asynccontextmanager
-async def embedded_worker(services: Services) -> AsyncIterator[Worker]:
-    """The app lifespan's component: background jobs run while the app does.
-
-    New uploads' ``services.dispatch()`` wakes the worker (or the outbox relay) at once.
-    """
-    worker = await asyncio.to_thread(
-        start_embedded_worker, services.settings, services.sessions, lambda: services.store
-    )
-    services.dispatch = worker.dispatch
+async def running(worker: Worker) -> AsyncIterator[Worker]:
+    """The app lifespan's component: background jobs run while the app does."""
+    await asyncio.to_thread(worker.start)
     try:
         yield worker
     finally:

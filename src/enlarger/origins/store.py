@@ -7,6 +7,7 @@ import functools
 import anyio.to_thread
 from sqlalchemy.orm import Session, sessionmaker
 
+from enlarger.catalog.images import get_image
 from enlarger.catalog.models import Image
 from enlarger.errors import NotFound, PayloadTooLarge
 from enlarger.origins.base import Source
@@ -48,4 +49,4 @@ class StoreOrigin:
 
     def _load(self, image_id: str) -> Image | None:
         with self._sessions() as session:
-            return session.get(Image, image_id)
+            return get_image(session, image_id)

@@ -1,6 +1,6 @@
 """API key checks for the write API: ``Authorization: Bearer <key>``.
 
-Keys are created, hashed and looked up by ``catalog.repository`` (SHA-256 of a 256-bit
+Keys are created, hashed and looked up by ``catalog.api_keys`` (SHA-256 of a 256-bit
 random key, found by its short prefix, compared in constant time). This module maps a
 request's header to the key row: no header or no bearer token is 401, a key that is
 unknown, wrong or revoked is 403.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from enlarger.catalog.api_keys import authenticate_api_key
 from enlarger.catalog.models import ApiKey
-from enlarger.catalog.repository import authenticate_api_key
 from enlarger.errors import Forbidden, Unauthorized
 
 

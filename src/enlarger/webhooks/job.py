@@ -17,9 +17,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from enlarger.catalog.models import Image, Job, JobStatus, WebhookDelivery
-from enlarger.catalog.repository import enqueue
-from enlarger.ingest.views import CONVERT_JOB, image_json
+from enlarger.catalog.images import get_image
+from enlarger.catalog.jobs import enqueue
+from enlarger.catalog.models import Job, JobStatus
+from enlarger.catalog.webhook_deliveries import record_delivery
+from enlarger.ingest.image_views import CONVERT_JOB, image_json
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
 from enlarger.jobs.registry import HandlerRegistry, JobContext
 from enlarger.webhooks.delivery import Attempt, post_event
@@ -39,7 +41,7 @@ def register(registry: HandlerRegistry) -> None:
 
 def enqueue_event(session: Session, job: Job, outcome: JobStatus) -> None:
     """Queue the event for a finished conversion whose image asked for a callback."""
-    image = session.get(Image, job.image_id) if job.image_id else None
+    image = get_image(session, job.image_id) if job.image_id else None
     if image is None or not image.callback_url:
         return
     payload = {
@@ -57,7 +59,7 @@ def enqueue_event(session: Session, job: Job, outcome: JobStatus) -> None:
 def event_body(context: JobContext, payload: dict[str, Any]) -> bytes:
     settings = context.settings
     with context.sessions() as session:
-        image = session.get(Image, payload["image_id"])
+        image = get_image(session, payload["image_id"])
         data = (
             image_json(session, image, settings.presets, settings.ingest.public_url)
             if image is not None
@@ -95,15 +97,14 @@ def deliver(context: JobContext, job: ClaimedJob) -> None:
 
 def _log(context: JobContext, job: ClaimedJob, attempt: Attempt) -> None:
     with context.sessions.begin() as session:
-        image = session.get(Image, job.payload["image_id"])
-        session.add(
-            WebhookDelivery(
-                event_id=job.payload["event_id"],
-                image_id=None if image is None else image.id,
-                url=job.payload["url"],
-                attempt=job.attempts,
-                status_code=attempt.status_code,
-                error=attempt.error,
-                duration_ms=attempt.duration_ms,
-            )
+        image = get_image(session, job.payload["image_id"])
+        record_delivery(
+            session,
+            event_id=job.payload["event_id"],
+            image_id=None if image is None else image.id,
+            url=job.payload["url"],
+            attempt=job.attempts,
+            status_code=attempt.status_code,
+            error=attempt.error,
+            duration_ms=attempt.duration_ms,
         )

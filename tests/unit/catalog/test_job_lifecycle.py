@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from enlarger.catalog.jobs import enqueue, get_job
 from enlarger.catalog.models import Job, JobStatus, utcnow
-from enlarger.catalog.repository import enqueue, get_job
 from enlarger.jobs import lifecycle
 from enlarger.jobs.backoff import backoff_delay
 from enlarger.jobs.protocol import ClaimedJob

@@ -9,19 +9,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from enlarger.catalog.models import Derivative, Image, Job, JobStatus
-from enlarger.catalog.repository import (
+from enlarger.catalog.api_keys import authenticate_api_key, create_api_key, revoke_api_key
+from enlarger.catalog.derivatives import (
     DerivativeRecord,
-    authenticate_api_key,
-    create_api_key,
-    enqueue,
-    find_image_by_sha256,
     get_derivative,
-    job_report,
     list_derivatives,
-    revoke_api_key,
     upsert_derivative,
 )
+from enlarger.catalog.images import find_image_by_sha256
+from enlarger.catalog.jobs import enqueue, job_report
+from enlarger.catalog.models import Derivative, Image, Job, JobStatus
 
 
 def new_image(sha256: str = "a" * 64) -> Image:

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.models import Derivative, Image, Job, JobStatus, utcnow
-from enlarger.ingest.conversion import ConversionTally, finished_jobs, tally, unfinished_conversions
+from enlarger.cli.conversion import ConversionTally, finished_jobs, tally, unfinished_conversions
 
 PRESETS = ("thumb", "small")
 #: more than one ``IN (...)`` chunk of ids.

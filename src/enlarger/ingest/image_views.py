@@ -1,15 +1,17 @@
-"""The JSON shape of an image in API responses and webhook events."""
+"""The JSON views of images in API responses and webhook events: an image's facts, its
+latest conversion job and each preset's URL and status (``ready``, ``pending``, ``failed``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from enlarger.catalog.derivatives import derivatives_of
+from enlarger.catalog.jobs import latest_jobs
 from enlarger.catalog.models import Derivative, Image, Job, JobStatus
-from enlarger.catalog.repository import list_derivatives
 
 CONVERT_JOB = "convert"
 
@@ -28,22 +30,38 @@ def preset_status(
 
 
 def latest_convert_job(session: Session, image_id: str) -> Job | None:
-    query = (
-        select(Job)
-        .where(Job.image_id == image_id, Job.kind == CONVERT_JOB)
-        .order_by(Job.created_at.desc())
-        .limit(1)
-    )
-    return session.scalar(query)
+    return latest_jobs(session, [image_id], CONVERT_JOB).get(image_id)
 
 
 def image_json(
     session: Session, image: Image, presets: Mapping[str, str], public_url: str
 ) -> dict[str, Any]:
     """Everything a client learns about ``image``, with each preset's URL and status."""
+    return images_json(session, [image], presets, public_url)[0]
+
+
+def images_json(
+    session: Session, images: Sequence[Image], presets: Mapping[str, str], public_url: str
+) -> list[dict[str, Any]]:
+    """``image_json`` of each of ``images``, in the same number of queries for any count."""
+    ids = [image.id for image in images]
+    jobs = latest_jobs(session, ids, CONVERT_JOB)
+    derivatives = derivatives_of(session, ids)
+    return [
+        _view(image, presets, public_url, derivatives.get(image.id, []), jobs.get(image.id))
+        for image in images
+    ]
+
+
+def _view(
+    image: Image,
+    presets: Mapping[str, str],
+    public_url: str,
+    derivatives: list[Derivative],
+    job: Job | None,
+) -> dict[str, Any]:
     base = render_base(public_url, image.id)
-    job = latest_convert_job(session, image.id)
-    status = preset_status(presets, list_derivatives(session, image.id), job)
+    status = preset_status(presets, derivatives, job)
     return {
         "id": image.id,
         "sha256": image.sha256,

@@ -1,0 +1,86 @@
+"""Derivative rows: one stored rendering per (image, preset)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Insert, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from enlarger.catalog.chunks import chunks
+from enlarger.catalog.models import Derivative, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class DerivativeRecord:
+    """What a conversion learned about one preset rendering."""
+
+    preset: str
+    canonical_spec: str
+    object_key: str
+    format: str
+    width: int
+    height: int
+    bytes: int
+
+
+def upsert_derivative(session: Session, image_id: str, record: DerivativeRecord) -> None:
+    """Insert or replace the (image, preset) row: re-running a conversion is harmless."""
+    values = {"image_id": image_id, **_fields(record), "created_at": utcnow()}
+    insert = _dialect_insert(session)
+    statement = insert.values(values).on_conflict_do_update(
+        index_elements=[Derivative.image_id, Derivative.preset],
+        set_={k: v for k, v in values.items() if k not in {"image_id", "preset"}},
+    )
+    session.execute(statement)
+
+
+def list_derivatives(session: Session, image_id: str) -> list[Derivative]:
+    return derivatives_of(session, [image_id]).get(image_id, [])
+
+
+def derivatives_of(session: Session, image_ids: Collection[str]) -> dict[str, list[Derivative]]:
+    """Image id -> its derivatives by preset name, for many images in one query per chunk."""
+    found: dict[str, list[Derivative]] = {}
+    for chunk in chunks(image_ids):
+        query = (
+            select(Derivative)
+            .where(Derivative.image_id.in_(chunk))
+            .order_by(Derivative.image_id, Derivative.preset)
+        )
+        for derivative in session.scalars(query):
+            found.setdefault(derivative.image_id, []).append(derivative)
+    return found
+
+
+def get_derivative(session: Session, image_id: str, preset: str) -> Derivative | None:
+    query = select(Derivative).where(Derivative.image_id == image_id, Derivative.preset == preset)
+    return session.scalar(query)
+
+
+def count_stored(session: Session, image_ids: Collection[str], presets: Collection[str]) -> int:
+    """How many of ``presets`` of ``image_ids`` are stored."""
+    return sum(
+        session.scalar(
+            select(func.count())
+            .select_from(Derivative)
+            .where(Derivative.image_id.in_(chunk), Derivative.preset.in_(list(presets)))
+        )
+        or 0
+        for chunk in chunks(image_ids)
+    )
+
+
+def _fields(record: DerivativeRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in DerivativeRecord.__slots__}
+
+
+def _dialect_insert(session: Session) -> Any:
+    """``INSERT`` with ``ON CONFLICT`` for the session's backend (same syntax in both)."""
+    insert: type[Insert] = (
+        postgresql.Insert if session.get_bind().dialect.name == "postgresql" else sqlite.Insert
+    )
+    return insert(Derivative)

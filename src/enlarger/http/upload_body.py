@@ -1,0 +1,91 @@
+"""The body of ``POST /v1/images``: a multipart form (field ``file``), a raw body, or JSON
+``{"url": ..., "callback_url": ...}``. ``callback_url`` may also be a form field or a
+query parameter. The byte limit is enforced while the body streams in (413).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.types import Message
+
+from enlarger.errors import ClientError, PayloadTooLarge
+
+#: room for multipart boundaries and part headers on top of the file itself.
+MULTIPART_OVERHEAD = 64 * 1024
+MAX_JSON_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class UploadBody:
+    """Either the image's bytes (``data``) or a URL to import it from (``url``)."""
+
+    data: bytes | None
+    url: str | None
+    callback_url: str | None
+
+
+async def read_upload_body(request: Request, max_bytes: int) -> UploadBody:
+    """Parse the request's body by its content type; ``max_bytes`` bounds the image."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    callback = request.query_params.get("callback_url")
+    if content_type == "application/json":
+        url, callback = await _json_import(limited(request, MAX_JSON_BYTES))
+        return UploadBody(None, url, callback)
+    if content_type == "multipart/form-data":
+        form = limited(request, max_bytes + MULTIPART_OVERHEAD)
+        data, callback = await _form_file(form, callback)
+        return UploadBody(data, None, callback)
+    return UploadBody(await limited(request, max_bytes).body(), None, callback)
+
+
+def limited(request: Request, limit: int) -> Request:
+    """The same request whose body reading stops with 413 past ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise _too_large(limit)
+        return message
+
+    return Request(request.scope, receive)
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"the request body is larger than {limit} bytes", limit=limit)
+
+
+async def _json_import(request: Request) -> tuple[str, str | None]:
+    try:
+        document = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ClientError(f"the body is not valid JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise ClientError('expected a JSON object like {"url": "https://..."}')
+    url, callback = document.get("url"), document.get("callback_url")
+    if not isinstance(url, str) or not url:
+        raise ClientError('missing field "url" (a string)', field="url")
+    if callback is not None and not isinstance(callback, str):
+        raise ClientError('field "callback_url" must be a string', field="callback_url")
+    return url, callback
+
+
+async def _form_file(request: Request, callback: str | None) -> tuple[bytes, str | None]:
+    async with request.form(max_files=1, max_fields=8) as form:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ClientError('missing form field "file" (the image)', field="file")
+        field = form.get("callback_url")
+        if isinstance(field, str) and field:
+            callback = field
+        return await upload.read(), callback
