@@ -29,9 +29,10 @@ from pathlib import Path
 import pyvips
 
 from enlarger.catalog.db import make_engine, session_factory
+from enlarger.catalog.images import add_image
+from enlarger.catalog.jobs import enqueue, get_job
 from enlarger.catalog.migrations import migrate
 from enlarger.catalog.models import Image, JobStatus
-from enlarger.catalog.repository import enqueue, get_job
 from enlarger.imaging import probe, render
 from enlarger.jobs.convert import KIND
 from enlarger.jobs.worker import Worker, build_queue
@@ -113,7 +114,7 @@ class JobBench:
                 height=facts.height,
                 bytes=len(data),
             )
-            session.add(image)
+            add_image(session, image)
         return image.id
 
     def run(self) -> float:

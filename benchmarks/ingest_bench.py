@@ -41,7 +41,7 @@ import pyvips
 from bench_photos import load_photos
 from bench_procs import ServerProcess, free_port
 from convert_bench import PHOTOS, RAW_PRESETS, bench_raw
-from enlarger.catalog.repository import create_api_key
+from enlarger.catalog.api_keys import create_api_key
 from enlarger.cli.upload import remote_sender, upload_all
 from enlarger.services import open_services
 from enlarger.settings import DEFAULT_PRESETS, Settings

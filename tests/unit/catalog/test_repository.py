@@ -9,16 +9,39 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from enlarger.catalog.api_keys import authenticate_api_key, create_api_key, revoke_api_key
+from enlarger.catalog.api_keys import (
+    authenticate_api_key,
+    create_api_key,
+    find_api_key,
+    list_api_keys,
+    revoke_api_key,
+)
 from enlarger.catalog.derivatives import (
     DerivativeRecord,
+    count_stored,
+    derivatives_of,
     get_derivative,
     list_derivatives,
     upsert_derivative,
 )
-from enlarger.catalog.images import find_image_by_sha256
-from enlarger.catalog.jobs import enqueue, job_report
-from enlarger.catalog.models import Derivative, Image, Job, JobStatus
+from enlarger.catalog.images import (
+    DuplicateImage,
+    add_image,
+    delete_image,
+    find_image_by_sha256,
+    get_image,
+    newest_images,
+)
+from enlarger.catalog.jobs import (
+    enqueue,
+    get_job,
+    job_report,
+    latest_jobs,
+    mark_published,
+    to_publish,
+)
+from enlarger.catalog.models import Derivative, Image, Job, JobStatus, WebhookDelivery, utcnow
+from enlarger.catalog.webhook_deliveries import record_delivery
 
 
 def new_image(sha256: str = "a" * 64) -> Image:
@@ -162,3 +185,128 @@ def test_api_keys_keep_only_a_hash_and_can_be_revoked(sessions: sessionmaker[Ses
         assert not revoke_api_key(session, row.prefix)
     with sessions() as session:
         assert authenticate_api_key(session, key) is None
+
+
+def test_a_second_image_with_the_same_bytes_is_a_duplicate(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        add_image(session, new_image())
+    with pytest.raises(DuplicateImage), sessions.begin() as session:
+        add_image(session, new_image())
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Image)) == 1
+
+
+def test_newest_images_pages_by_creation_time_then_id(sessions: sessionmaker[Session]) -> None:
+    moment = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with sessions.begin() as session:
+        for n, (image_id, age_s) in enumerate([("a", 3), ("b", 1), ("c", 1), ("d", 2)]):
+            image = new_image(f"{n:064x}")
+            image.id, image.created_at = image_id, moment - dt.timedelta(seconds=age_s)
+            add_image(session, image)
+    with sessions() as session:
+        first = newest_images(session, 3)
+        assert [i.id for i in first] == ["c", "b", "d"]
+        after = (first[-1].created_at, first[-1].id)
+        assert [i.id for i in newest_images(session, 3, after)] == ["a"]
+        assert newest_images(session, 3, (moment - dt.timedelta(hours=1), "z")) == []
+
+
+def test_deleting_an_image_by_id_keeps_the_others(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        image = added_image(session)
+        other = new_image("b" * 64)
+        add_image(session, other)
+        upsert_derivative(session, image.id, record("thumb", 200))
+    with sessions.begin() as session:
+        delete_image(session, image.id)
+    with sessions() as session:
+        assert get_image(session, image.id) is None
+        assert get_image(session, other.id) is not None
+        assert derivatives_of(session, [image.id, other.id]) == {}
+
+
+def test_derivatives_and_latest_jobs_of_many_images_at_once(
+    sessions: sessionmaker[Session],
+) -> None:
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    with sessions.begin() as session:
+        images = [new_image(f"{n:064x}") for n in range(3)]
+        for image in images:
+            add_image(session, image)
+        first, second, bare = (image.id for image in images)
+        upsert_derivative(session, first, record("thumb", 200))
+        upsert_derivative(session, first, record("small", 480))
+        upsert_derivative(session, second, record("thumb", 100))
+        for n, image_id in enumerate([first, first, second]):
+            job = enqueue(session, "convert", {"n": n}, image_id=image_id)
+            job.created_at = start + dt.timedelta(seconds=n)
+        enqueue(session, "webhook", {}, image_id=bare)
+    with sessions() as session:
+        found = derivatives_of(session, [first, second, bare])
+        latest = latest_jobs(session, [first, second, bare], "convert")
+        assert count_stored(session, [first, second, bare], ["thumb", "small"]) == 3
+        assert count_stored(session, [second], ["small"]) == 0
+    assert {i: [d.preset for d in ds] for i, ds in found.items()} == {
+        first: ["small", "thumb"],
+        second: ["thumb"],
+    }
+    assert {i: job.payload for i, job in latest.items()} == {first: {"n": 1}, second: {"n": 2}}
+
+
+def test_the_outbox_hands_out_unpublished_jobs_once_marked(
+    sessions: sessionmaker[Session],
+) -> None:
+    now = utcnow()
+    with sessions.begin() as session:
+        ids = [enqueue(session, "k", {"n": n}).id for n in range(3)]
+        running = enqueue(session, "k", {})
+        running.status, running.lease_until = JobStatus.RUNNING, now - dt.timedelta(seconds=90)
+    with sessions.begin() as session:
+        batch = to_publish(session, now, lease_s=60, limit=2)
+        assert [job_id for job_id, _ in batch] == ids[:2]
+        mark_published(session, [job_id for job_id, _ in batch], now)
+    with sessions.begin() as session:
+        rest = [job_id for job_id, _ in to_publish(session, now, lease_s=60, limit=10)]
+    assert rest == [ids[2], running.id]  # the orphan: its lease expired a lease period ago
+    with sessions() as session:
+        job = get_job(session, ids[0])
+        assert job is not None
+        assert job.published_at == now
+
+
+def test_api_keys_are_listed_and_found_by_id_or_prefix(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        first, _ = create_api_key(session, "cms")
+        second, _ = create_api_key(session, "ci")
+        first.prefix = "abcd1234"  # random prefixes may be all digits, which read as ids
+    with sessions() as session:
+        assert [k.name for k in list_api_keys(session)] == ["cms", "ci"]
+        by_id = find_api_key(session, str(second.id))
+        by_prefix = find_api_key(session, first.prefix)
+        assert (by_id and by_id.name, by_prefix and by_prefix.name) == ("ci", "cms")
+        assert find_api_key(session, "999") is None
+        assert find_api_key(session, "nope") is None
+
+
+def test_webhook_deliveries_are_logged_per_attempt(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        image = added_image(session)
+        for attempt, (code, error) in enumerate([(None, "timed out"), (200, None)], start=1):
+            record_delivery(
+                session,
+                event_id="evt_1",
+                image_id=image.id,
+                url="https://example.com/hook",
+                attempt=attempt,
+                status_code=code,
+                error=error,
+                duration_ms=12.5,
+            )
+    with sessions() as session:
+        rows = session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.attempt)).all()
+    assert [(r.attempt, r.status_code, r.error, r.image_id) for r in rows] == [
+        (1, None, "timed out", image.id),
+        (2, 200, None, image.id),
+    ]
