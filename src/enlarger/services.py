@@ -11,11 +11,9 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
 from enlarger.catalog.db import database_url, make_engine, session_factory
 from enlarger.catalog.migrations import migrate
+from enlarger.catalog.types import Engine, Session, sessionmaker
 from enlarger.imaging import RenderOptions
 from enlarger.imaging.runtime import configure
 from enlarger.presets import validate_presets

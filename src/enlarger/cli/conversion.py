@@ -13,10 +13,9 @@ import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from enlarger.catalog.derivatives import count_stored
 from enlarger.catalog.jobs import FINISHED, finished_job_ids, latest_jobs
+from enlarger.catalog.types import Session, sessionmaker
 from enlarger.ingest.image_views import CONVERT_JOB
 from enlarger.jobs.worker import Worker, build_queue
 from enlarger.services import Services

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 
+from enlarger.catalog.types import Session, sessionmaker
 from enlarger.http.sessions import in_session
 from enlarger.security.api_keys import authenticate
 

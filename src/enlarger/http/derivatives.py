@@ -5,7 +5,6 @@ preset's status) until it exists.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -13,6 +12,7 @@ from starlette.routing import Route
 from enlarger.catalog.derivatives import get_derivative
 from enlarger.catalog.images import get_image
 from enlarger.catalog.models import Derivative
+from enlarger.catalog.types import Session
 from enlarger.errors import NotFound
 from enlarger.http.render import Renderer
 from enlarger.http.sessions import in_session

@@ -11,13 +11,13 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from enlarger.catalog.images import PageCursor, delete_image, get_image, newest_images
 from enlarger.catalog.models import Image
+from enlarger.catalog.types import Session
 from enlarger.errors import ClientError, NotFound
 from enlarger.http.auth import Authorize
 from enlarger.http.pool import RenderPool

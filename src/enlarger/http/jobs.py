@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from enlarger.catalog.jobs import job_report
+from enlarger.catalog.types import Session, sessionmaker
 from enlarger.errors import NotFound
 from enlarger.http.auth import Authorize
 from enlarger.http.sessions import in_session

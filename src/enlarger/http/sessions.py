@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import anyio.to_thread
-from sqlalchemy.orm import Session, sessionmaker
+
+from enlarger.catalog.types import Session, sessionmaker
 
 T = TypeVar("T")
 

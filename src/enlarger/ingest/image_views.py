@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from enlarger.catalog.derivatives import derivatives_of
 from enlarger.catalog.jobs import latest_jobs
 from enlarger.catalog.models import Derivative, Image, Job, JobStatus
+from enlarger.catalog.types import Session
 
 CONVERT_JOB = "convert"
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import anyio.to_thread
-from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.images import DuplicateImage, add_image, find_image_by_sha256
 from enlarger.catalog.jobs import enqueue
 from enlarger.catalog.models import Image
+from enlarger.catalog.types import Session, sessionmaker
 from enlarger.ingest.blurhash import encode as blurhash
 from enlarger.ingest.fetch import fetch_image
 from enlarger.ingest.image_views import CONVERT_JOB

@@ -9,10 +9,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from enlarger.catalog import jobs
 from enlarger.catalog.models import JobStatus, utcnow
+from enlarger.catalog.types import Session, sessionmaker
 from enlarger.jobs.protocol import ClaimedJob
 from enlarger.jobs.registry import HandlerRegistry
 

@@ -12,9 +12,8 @@ import importlib
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from enlarger.catalog.models import Job, JobStatus
+from enlarger.catalog.types import Session, sessionmaker
 from enlarger.errors import ConfigError
 from enlarger.jobs.protocol import ClaimedJob
 from enlarger.settings import Settings

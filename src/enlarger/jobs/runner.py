@@ -9,9 +9,9 @@ import uuid
 from typing import Any
 
 import structlog
-from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.models import JobStatus, utcnow
+from enlarger.catalog.types import Session, sessionmaker
 from enlarger.errors import ClientError
 from enlarger.jobs import lifecycle
 from enlarger.jobs.backoff import backoff_delay

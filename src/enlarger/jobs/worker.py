@@ -16,8 +16,8 @@ from contextlib import asynccontextmanager
 from types import FrameType
 
 import structlog
-from sqlalchemy.orm import Session, sessionmaker
 
+from enlarger.catalog.types import Session, sessionmaker
 from enlarger.errors import ConfigError
 from enlarger.jobs.embedded import EmbeddedQueue
 from enlarger.jobs.protocol import JobQueue

@@ -5,10 +5,10 @@ from __future__ import annotations
 import functools
 
 import anyio.to_thread
-from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.images import get_image
 from enlarger.catalog.models import Image
+from enlarger.catalog.types import Session, sessionmaker
 from enlarger.errors import NotFound, PayloadTooLarge
 from enlarger.origins.base import Source
 from enlarger.storage.protocol import ObjectNotFound, ObjectStore

@@ -8,10 +8,9 @@ unknown, wrong or revoked is 403.
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from enlarger.catalog.api_keys import authenticate_api_key
 from enlarger.catalog.models import ApiKey
+from enlarger.catalog.types import Session
 from enlarger.errors import Forbidden, Unauthorized
 
 

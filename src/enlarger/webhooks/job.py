@@ -15,11 +15,10 @@ import json
 import secrets
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from enlarger.catalog.images import get_image
 from enlarger.catalog.jobs import enqueue
 from enlarger.catalog.models import Job, JobStatus
+from enlarger.catalog.types import Session
 from enlarger.catalog.webhook_deliveries import record_delivery
 from enlarger.ingest.image_views import CONVERT_JOB, image_json
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
