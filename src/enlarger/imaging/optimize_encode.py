@@ -82,3 +82,17 @@ def score(source: Source, encoded: bytes) -> float:
         if decoded.format != "uchar":
             decoded = decoded.cast("uchar")
         return ssimulacra2.score(source.image, decoded)
+
+
+def encode_lossless(source: Source, fmt: str) -> bytes:
+    """``source`` losslessly as "png" (then oxipng), "webp" or "avif"."""
+    image, keep = source.image, source.keep
+    with decode_errors():
+        if fmt == "png":
+            png = bytes(image.pngsave_buffer(keep=keep, compression=6))
+            return bytes(oxipng.optimize_from_memory(png, level=_OXIPNG_LEVEL))
+        if fmt == "webp":
+            return bytes(image.webpsave_buffer(lossless=True, effort=_WEBP_EFFORT, keep=keep))
+        if fmt == "avif":
+            return bytes(image.heifsave_buffer(lossless=True, compression="av1", keep=keep))
+    raise ValueError(f"no lossless encoder for {fmt!r}")
