@@ -68,7 +68,7 @@ def search(
         else:
             if fallback is None or got > fallback[2]:
                 fallback = (data, quality, got)
-            low = max(low, quality + 1)
+            low = max(low, min(quality + 1, 100))
         if low >= high and best is not None:
             break
         quality = _next(trials, target, low, high if best is not None else 100)
