@@ -59,8 +59,9 @@ def _jpeg(data: bytes, preserve: frozenset[str]) -> Lossless:
         header = pyvips.Image.new_from_buffer(data, "")
         keep_icc = _keeps_profile(header, preserve)
         fields = kept_fields(preserve | {"orientation"})  # pixels are not turned: keep it
-        tagged, has_exif = filter_exif(header.crop(0, 0, min(8, header.width),
-                                                   min(8, header.height)), fields)
+        tagged, has_exif = filter_exif(
+            header.crop(0, 0, min(8, header.width), min(8, header.height)), fields
+        )
         flags = pyvips.enums.ForeignKeep.NONE
         if has_exif:
             flags |= pyvips.enums.ForeignKeep.EXIF

@@ -69,8 +69,9 @@ def _lossless_same(data: bytes, loader: str, options: OptimizeOptions) -> Optimi
     )
     facts = imaging.probe(out.data)
     notes = (out.note,) if out.note else ()
-    return Optimized(out.data, _SAME[loader], facts.width, facts.height, 100.0, len(data),
-                     notes=notes)
+    return Optimized(
+        out.data, _SAME[loader], facts.width, facts.height, 100.0, len(data), notes=notes
+    )
 
 
 def _lossless_converted(data: bytes, options: OptimizeOptions) -> Optimized:
@@ -91,8 +92,9 @@ def _lossy(data: bytes, loader: str, options: OptimizeOptions) -> Optimized:
     formats = _lossy_formats(loader, options.format, has_alpha=source.has_alpha)
     if not formats:  # GIF: only lossless
         return _lossless_same(data, loader, options)
-    found = {}
+    found: dict[str, tuple[bytes, int, float, bool, tuple[Trial, ...]]] = {}
     for fmt in formats:
+
         def encode(quality: int, fmt: str = fmt) -> bytes:
             return imaging.encode_lossy(source, fmt, quality, options.sampling_scheme)
 
@@ -115,12 +117,28 @@ def _lossy(data: bytes, loader: str, options: OptimizeOptions) -> Optimized:
     if options.format is OutputFormat.SAME and loader in _SAME:
         lossless = _lossless_same(data, loader, options)
         if len(lossless.data) <= len(encoded):
-            return Optimized(lossless.data, lossless.format, lossless.width, lossless.height,
-                             100.0, len(data), notes=(*notes, "lossless was smaller"),
-                             trials={fmt: found[fmt][4] for fmt in found})
-    return Optimized(encoded, best, source.width, source.height, got, len(data),
-                     quality=quality, met_target=met, notes=notes,
-                     trials={fmt: found[fmt][4] for fmt in found})
+            return Optimized(
+                lossless.data,
+                lossless.format,
+                lossless.width,
+                lossless.height,
+                100.0,
+                len(data),
+                notes=(*notes, "lossless was smaller"),
+                trials={fmt: found[fmt][4] for fmt in found},
+            )
+    return Optimized(
+        encoded,
+        best,
+        source.width,
+        source.height,
+        got,
+        len(data),
+        quality=quality,
+        met_target=met,
+        notes=notes,
+        trials={fmt: found[fmt][4] for fmt in found},
+    )
 
 
 def _lossy_formats(loader: str, wanted: OutputFormat, *, has_alpha: bool) -> list[str]:

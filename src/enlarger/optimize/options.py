@@ -49,8 +49,17 @@ class OptimizeOptions:
 
 _ALIASES = {"jpg": "jpeg", "pjpg": "jpeg"}
 _KEYS = frozenset(
-    {"lossy", "quality", "target", "format", "convert", "webp", "preserve_meta",
-     "auto_orient", "sampling_scheme"}
+    {
+        "lossy",
+        "quality",
+        "target",
+        "format",
+        "convert",
+        "webp",
+        "preserve_meta",
+        "auto_orient",
+        "sampling_scheme",
+    }
 )
 
 
@@ -119,8 +128,9 @@ def _meta(value: Any) -> frozenset[str]:
         raise InvalidParameter("preserve_meta", "a list of names", str(value))
     for name in value:
         if name not in META_NAMES:
-            raise InvalidParameter("preserve_meta", f"names from {', '.join(META_NAMES)}",
-                                   str(name))
+            raise InvalidParameter(
+                "preserve_meta", f"names from {', '.join(META_NAMES)}", str(name)
+            )
     return frozenset(value)
 
 

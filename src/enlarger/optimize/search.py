@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 #: (SSIMULACRA2 score, encoder quality) for a typical photo: the search's prior.
 _CURVE = ((30.0, 20), (50.0, 35), (70.0, 70), (80.0, 85), (85.0, 90), (90.0, 95), (100.0, 100))
@@ -38,7 +39,7 @@ class Found:
 
 def seed_quality(target: float) -> int:
     """The prior: encoder quality a typical photo needs to score ``target``."""
-    for (s0, q0), (s1, q1) in zip(_CURVE, _CURVE[1:], strict=False):
+    for (s0, q0), (s1, q1) in pairwise(_CURVE):
         if target <= s1:
             return round(q0 + (q1 - q0) * max(0.0, target - s0) / (s1 - s0))
     return 100
@@ -89,8 +90,6 @@ def _next(trials: list[Trial], target: float, low: int, high: int) -> int:
         slope = (last.score - near.score) / (last.quality - near.quality)
     else:
         slope = 0.6  # score points per quality step near the top of the scale, typically
-    if slope <= 0:
-        guess = (low + high) // 2
-    else:
-        guess = round(last.quality + (target - last.score) / slope)
+    step = (target - last.score) / slope if slope > 0 else None
+    guess = (low + high) // 2 if step is None else round(last.quality + step)
     return max(low, min(high, guess))

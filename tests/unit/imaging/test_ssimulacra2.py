@@ -13,8 +13,12 @@ from tests.support.images import FIXTURES
 
 @pytest.mark.parametrize(
     ("name", "quality"),
-    [("skimage_rocket.jpg", 40), ("mate_storm_exif6_240.jpg", 85),
-     ("plasma_grey_gray_320.jpg", 60), ("skimage_chelsea_225.png", 20)],
+    [
+        ("skimage_rocket.jpg", 40),
+        ("mate_storm_exif6_240.jpg", 85),
+        ("plasma_grey_gray_320.jpg", 60),
+        ("skimage_chelsea_225.png", 20),
+    ],
 )
 def test_agrees_with_the_reference_within_one_point(
     tmp_path: Path, name: str, quality: int
@@ -28,8 +32,10 @@ def test_agrees_with_the_reference_within_one_point(
     original.write_to_file(str(original_path))
     original.jpegsave(str(distorted_path), Q=quality)
     expected = reference.compute_ssimulacra2(str(original_path), str(distorted_path))
-    got = score(pyvips.Image.new_from_file(str(original_path)),
-                pyvips.Image.new_from_file(str(distorted_path)))
+    got = score(
+        pyvips.Image.new_from_file(str(original_path)),
+        pyvips.Image.new_from_file(str(distorted_path)),
+    )
     assert abs(got - expected) < 1.0
     assert 0 < got < 100
 

@@ -28,7 +28,9 @@ def _same_pixels(a: bytes, b: bytes) -> bool:
     as no alpha."""
     first, second = _pixels(a), _pixels(b)
     if first.hasalpha() != second.hasalpha():
-        first, second = (im if im.hasalpha() else im.bandjoin_const([255]) for im in (first, second))
+        first, second = (
+            im if im.hasalpha() else im.bandjoin_const([255]) for im in (first, second)
+        )
     if (first.width, first.height, first.bands) != (second.width, second.height, second.bands):
         return False
     return bool((first == second).min() == 255)
@@ -46,8 +48,14 @@ def _gif() -> bytes:
 
 
 @pytest.mark.parametrize(
-    "name", ["skimage_rocket.jpg", "plasma_grey_gray_320.jpg", "skimage_chelsea_225.png",
-             "plasma_icecold_rgba_320.png", "edge/hopper.webp"]
+    "name",
+    [
+        "skimage_rocket.jpg",
+        "plasma_grey_gray_320.jpg",
+        "skimage_chelsea_225.png",
+        "plasma_icecold_rgba_320.png",
+        "edge/hopper.webp",
+    ],
 )
 def test_lossless_output_decodes_to_the_same_pixels(name: str) -> None:
     data = (FIXTURES / name).read_bytes()
@@ -92,8 +100,7 @@ def test_metadata_is_stripped_by_default_and_kept_when_named() -> None:
     fields = stripped.get_fields()
     assert "exif-ifd0-Make" not in fields
     assert stripped.get("orientation") == 6  # the pixels are not turned: the tag stays
-    kept = optimize(data, parse_options({"lossy": True, "quality": 80,
-                                         "preserve_meta": ["date"]}))
+    kept = optimize(data, parse_options({"lossy": True, "quality": 80, "preserve_meta": ["date"]}))
     image = pyvips.Image.new_from_buffer(kept.data, "")
     assert "exif-ifd0-DateTime" in image.get_fields()
     assert "exif-ifd0-Make" not in image.get_fields()
@@ -110,8 +117,9 @@ def test_auto_orient_turns_the_pixels_and_drops_the_tag() -> None:
 
 @pytest.mark.parametrize("fmt", ["jpeg", "webp", "png"])
 def test_convert_writes_the_asked_format(fmt: str) -> None:
-    result = optimize(PHOTO.read_bytes(), parse_options({"lossy": True, "quality": 70,
-                                                         "format": fmt}))
+    result = optimize(
+        PHOTO.read_bytes(), parse_options({"lossy": True, "quality": 70, "format": fmt})
+    )
     assert result.format == fmt
     assert pyvips.Image.new_from_buffer(result.data, "").get("vips-loader").startswith(fmt)
 

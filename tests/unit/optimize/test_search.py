@@ -11,8 +11,6 @@ def _encode(quality: int) -> bytes:
     return bytes(quality * 100)
 
 
-
-
 @pytest.mark.parametrize("target", [50.0, 70.0, 85.0, 90.0])
 def test_finds_the_lowest_passing_quality_within_the_budget(target: float) -> None:
     calls: list[int] = []
