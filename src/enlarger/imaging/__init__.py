@@ -5,6 +5,8 @@ Public API: ``probe(data) -> SourceFacts`` reads a header without decoding;
 ``render(data, spec, accepted, options) -> Rendered`` runs the whole pipeline;
 ``decode_preview(data, facts, side) -> Pixels`` decodes once, shrunk on load, into small sRGB
 pixels (upload validation); ``writable_formats`` says what this libvips can encode.
+The optimizer's pixel work: ``decode_source``, ``encode_lossy``/``encode_lossless``,
+``perceptual_score`` (SSIMULACRA2) and ``optimize_lossless`` (no decode for JPEG).
 HEIC sources are read by pillow-heif inside these (``heic.py``): libvips here has no HEVC
 decoder.
 
@@ -23,6 +25,10 @@ from enlarger.imaging.api import (
     render,
 )
 from enlarger.imaging.formats import writable_formats
+from enlarger.imaging.lossless import Lossless, optimize_lossless
+from enlarger.imaging.optimize_encode import encode_lossless, encode_lossy
+from enlarger.imaging.optimize_encode import score as perceptual_score
+from enlarger.imaging.optimize_source import Source, decode_source
 from enlarger.imaging.probe import probe
 
 pyvips.cache_set_max(0)
@@ -30,11 +36,18 @@ pyvips.cache_set_max_mem(0)
 pyvips.cache_set_max_files(0)
 
 __all__ = [
+    "Lossless",
     "Pixels",
     "RenderOptions",
     "Rendered",
+    "Source",
     "check_pixels",
     "decode_preview",
+    "decode_source",
+    "encode_lossless",
+    "encode_lossy",
+    "optimize_lossless",
+    "perceptual_score",
     "probe",
     "render",
     "writable_formats",
