@@ -17,63 +17,69 @@ pairs and small records such as ``Rect`` as comma-separated parts.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 from urllib.parse import quote, unquote
 
 from enlarger.spec.args import format_number, hex_color
 from enlarger.spec.model import Color, Extent, RenderSpec
-from enlarger.spec.paths import replace_at
+from enlarger.spec.paths import replace_at, value_at
 
-_DEFAULT = RenderSpec()
 _RELATIVE = "r"
+
+#: declared field types per class, resolved once.
+_hints: typing.Callable[[type], dict[str, Any]] = functools.cache(typing.get_type_hints)
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """One value field of the model: its path, declared type and default value."""
+
+    path: tuple[str, ...]
+    kind: Any
+    default: Any
+
+    @property
+    def name(self) -> str:
+        return ".".join(self.path)
 
 
 def canonical(spec: RenderSpec) -> str:
     """The canonical string of ``spec`` (empty for the default spec)."""
-    return "&".join(_pairs(spec, _DEFAULT, RenderSpec, ""))
+    pairs = []
+    for field in _FIELDS:
+        value = value_at(spec, field.path)
+        if value != field.default:
+            pairs.append(f"{field.name}={_write(value, field.kind)}")
+    return "&".join(pairs)
 
 
 def read_canonical(text: str) -> RenderSpec:
     """The spec whose canonical string is ``text``; ``ValueError`` for anything else."""
-    spec = _DEFAULT
+    spec = RenderSpec()
     for pair in filter(None, text.split("&")):
         name, _, value = pair.partition("=")
-        path = tuple(name.split("."))
-        spec = replace_at(spec, path, _read(value, _field_type(path)))
+        field = _BY_NAME.get(name)
+        if field is None:
+            raise ValueError(f"no value field {name!r} in a RenderSpec")
+        spec = replace_at(spec, field.path, _read(value, field.kind))
     return spec
 
 
-def _pairs(value: object, default: object, cls: type, prefix: str) -> list[str]:
-    pairs = []
-    for name, kind in typing.get_type_hints(cls).items():
-        field_value, field_default = getattr(value, name), getattr(default, name)
-        if _is_section(kind):
-            pairs += _pairs(field_value, field_default, kind, f"{prefix}{name}.")
-        elif field_value != field_default:
-            pairs.append(f"{prefix}{name}={_write(field_value, kind)}")
-    return pairs
-
-
-def _is_section(kind: object) -> bool:
-    """A nested record written field by field (``geometry``, ``geometry.focal``)."""
-    return dataclasses.is_dataclass(kind) and kind not in _ATOMS
-
-
-def _field_type(path: tuple[str, ...]) -> Any:
-    kind: Any = RenderSpec
-    for name in path:
-        if not _is_section(kind):
-            raise ValueError(f"no field {'.'.join(path)} in a RenderSpec")
-        hints = typing.get_type_hints(kind)
-        if name not in hints:
-            raise ValueError(f"no field {'.'.join(path)} in a RenderSpec")
-        kind = hints[name]
-    if _is_section(kind):
-        raise ValueError(f"{'.'.join(path)} is a group of fields, not a value")
-    return kind
+def _fields(cls: type, prefix: tuple[str, ...], default: object) -> Iterator[_Field]:
+    """The value fields under ``cls`` in declaration order; records such as ``geometry``
+    and ``geometry.focal`` are walked into, small values such as ``Extent`` are not."""
+    for name, kind in _hints(cls).items():
+        value = getattr(default, name)
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind not in _ATOMS:
+            yield from _fields(kind, (*prefix, name), value)
+        else:
+            yield _Field((*prefix, name), kind, value)
 
 
 def _write_extent(extent: Extent) -> str:
@@ -97,6 +103,9 @@ _ATOMS: dict[Any, tuple[Any, Any]] = {
     Extent: (_write_extent, _read_extent),
     Color: (Color.hex, _read_color),
 }
+
+_FIELDS = tuple(_fields(RenderSpec, (), RenderSpec()))
+_BY_NAME = {field.name: field for field in _FIELDS}
 
 
 def _write(value: Any, kind: Any) -> str:
@@ -122,7 +131,7 @@ def _write(value: Any, kind: Any) -> str:
         return ",".join(str(m.value) for m in sorted(value, key=order.index))
     if origin is tuple:
         return ",".join(_write(v, k) for v, k in zip(value, parts, strict=True))
-    hints = typing.get_type_hints(kind)  # a small record such as Rect
+    hints = _hints(kind)  # a small record such as Rect
     return ",".join(_write(getattr(value, name), k) for name, k in hints.items())
 
 
@@ -151,7 +160,7 @@ def _read(text: str, kind: Any) -> Any:
         return frozenset(parts[0](word) for word in words if word)
     if origin is tuple:
         return tuple(_read(w, k) for w, k in zip(words, parts, strict=True))
-    hints = typing.get_type_hints(kind)
+    hints = _hints(kind)
     return kind(*(_read(w, k) for w, k in zip(words, hints.values(), strict=True)))
 
 
