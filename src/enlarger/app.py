@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
+from enlarger.dialects import ImgixDialect
 from enlarger.errors import ConfigError
 from enlarger.http.auth import api_key_auth
 from enlarger.http.cors import AllowOrigin
@@ -38,7 +39,8 @@ Component = Callable[[], AbstractAsyncContextManager[object]]
 def build_app(settings: Settings) -> Starlette:
     pool = RenderPool(settings.server.render_threads, settings.server.render_queue)
     options = render_options(settings.render)
-    renderer = Renderer(settings, pool, options, writable_formats(), renderer_version())
+    dialect = ImgixDialect(settings.render.sign_key, writable_formats())
+    renderer = Renderer(settings, pool, options, dialect, renderer_version())
     services = open_services(settings)
     worker = embedded_worker(settings, services.sessions, lambda: services.store)
     authorize = api_key_auth(services.sessions)

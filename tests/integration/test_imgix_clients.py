@@ -142,6 +142,28 @@ async def test_expires(originals: Path, client_urls: ClientUrls) -> None:
 
 
 @pytest.mark.parametrize("client_urls", CLIENTS)
+async def test_expiry_is_not_part_of_the_etag(originals: Path, client_urls: ClientUrls) -> None:
+    now = int(time.time())
+    sooner, later, other = client_urls(
+        [
+            ("rocket.jpg", {"w": 12, "expires": now + 3600}),
+            ("rocket.jpg", {"w": 12, "expires": now + 7200}),
+            ("rocket.jpg", {"w": 13, "expires": now + 3600}),
+        ],
+        KEY,
+    )
+    async with client_for(make_app(originals, sign_key=KEY)) as client:
+        first = await client.get(sooner)
+        second = await client.get(later)
+        revalidated = await client.get(later, headers={"if-none-match": first.headers["etag"]})
+        wider = await client.get(other)
+    assert (first.status_code, second.status_code, revalidated.status_code) == (200, 200, 304)
+    assert first.headers["etag"] == second.headers["etag"] == revalidated.headers["etag"]
+    assert first.content == second.content
+    assert wider.headers["etag"] != first.headers["etag"]
+
+
+@pytest.mark.parametrize("client_urls", CLIENTS)
 async def test_the_signature_must_be_last(originals: Path, client_urls: ClientUrls) -> None:
     (url,) = client_urls([("rocket.jpg", {"w": 10})], KEY)
     base, _, query = url.partition("?")

@@ -39,7 +39,7 @@ class DerivativeRoutes:
         ]
 
     async def render(self, request: Request) -> Response:
-        return await self._renderer.respond(request, self._origin, request.path_params["image_id"])
+        return await self._renderer.respond(request, self._origin, prefix="i/")
 
     async def preset(self, request: Request) -> Response:
         image_id, name = request.path_params["image_id"], request.path_params["preset"]

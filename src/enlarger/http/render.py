@@ -2,6 +2,7 @@
 
 ``Renderer.respond`` is the whole flow for one source in one origin, so every route
 that renders (the web folder here, uploaded images in ``http/images.py``) shares it.
+The URL grammar and its signature are the ``Dialect``'s business (``dialects/``).
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from enlarger.errors import ClientError, DeadlineExceeded
+from enlarger.dialects import Dialect
+from enlarger.errors import DeadlineExceeded, NotFound
 from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
 from enlarger.http.pool import RenderPool
 from enlarger.imaging import RenderOptions, render
 from enlarger.origins.base import Origin, Source
-from enlarger.security.signing import check_expiry, verify
 from enlarger.settings import Settings
 from enlarger.spec.canonical import canonical
-from enlarger.spec.imgix import parse
 from enlarger.spec.model import Format, RenderSpec
 from enlarger.spec.negotiate import accepted_formats, varies_with_accept
 
@@ -43,20 +43,23 @@ class Renderer:
         settings: Settings,
         pool: RenderPool,
         options: RenderOptions,
-        writable: frozenset[Format],
+        dialect: Dialect,
         version: str,
     ) -> None:
         self._server = settings.server
-        self._sign_key = settings.render.sign_key
         self._pool = pool
         self._options = options
-        self._writable = writable
+        self._dialect = dialect
         # limits and encoder effort change the bytes too: part of every ETag
         self._version = f"{version} {options!r}"
 
-    async def respond(self, request: Request, origin: Origin, path: str) -> Response:
-        """Render ``path`` from ``origin`` as the request's signed imgix query asks."""
-        negotiated = self._negotiate(request)
+    async def respond(self, request: Request, origin: Origin, prefix: str = "") -> Response:
+        """Render the source the request's URL names, as its signed URL asks.
+
+        The source path, less the route's ``prefix`` (``"i/"`` for ``/i/<id>``), is the
+        path in ``origin``.
+        """
+        negotiated, path = self._negotiate(request, prefix)
         deadline = asyncio.timeout(self._server.deadline_s)
         try:
             async with deadline:
@@ -68,18 +71,17 @@ class Renderer:
                 ) from None
             raise
 
-    def _negotiate(self, request: Request) -> Negotiated:
+    def _negotiate(self, request: Request, prefix: str) -> tuple[Negotiated, str]:
+        """Verify and parse through the dialect (403, 400), check expiry (410); the path."""
         raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
         raw_query: bytes = request.scope.get("query_string", b"")
-        verify(self._sign_key, raw_path, raw_query)
-        try:
-            query = raw_query.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ClientError("the query string is not valid UTF-8") from None
-        spec = parse(query, self._writable)
-        check_expiry(spec.expires, time.time())
-        varies = varies_with_accept(spec.output)
-        return Negotiated(spec, accepted_formats(request.headers.get("accept")), varies)
+        parsed = self._dialect.request(raw_path, raw_query)
+        parsed.check(time.time())
+        if not parsed.path.startswith(prefix):
+            raise NotFound("no such image")
+        varies = varies_with_accept(parsed.spec.output)
+        accepted = accepted_formats(request.headers.get("accept"))
+        return Negotiated(parsed.spec, accepted, varies), parsed.path.removeprefix(prefix)
 
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
@@ -127,6 +129,6 @@ def web_folder_routes(renderer: Renderer, origin: Origin) -> list[Route]:
     """``GET|HEAD /{path}``: imgix's web-folder source. A catch-all: mount it last."""
 
     async def endpoint(request: Request) -> Response:
-        return await renderer.respond(request, origin, request.path_params["path"])
+        return await renderer.respond(request, origin)
 
     return [Route("/{path:path}", endpoint, methods=["GET", "HEAD"], name="render")]

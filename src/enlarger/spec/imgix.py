@@ -2,7 +2,8 @@
 
 One declarative table (``PARAMETERS``) says, for each supported parameter, its imgix
 name and aliases, which ``spec.args`` parser reads it and where the value goes in the
-``RenderSpec``. ``spec.canonical`` writes specs back with the same table.
+``ImgixQuery``: the ``RenderSpec``, or ``expires``, which is a check on the request and
+not part of what is rendered (two expiry times of one image share its ETag and keys).
 
 Decoding follows imgix's clients (js-core ``encodeURIComponent``, imgix-python
 ``quote``): ``%XX`` escapes are UTF-8 and ``+`` is a literal plus, never a space. No
@@ -26,9 +27,8 @@ Choices made where imgix leaves room:
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -45,6 +45,7 @@ from enlarger.spec.model import (
     RenderSpec,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
+from enlarger.spec.paths import replace_at, value_at
 
 #: accepted and ignored: the client library tag and the signature (security/ checks it).
 IGNORED = frozenset({"ixlib", "s"})
@@ -55,8 +56,16 @@ _LIMIT = args.Integer(args.Range(1, 8192))
 
 
 @dataclass(frozen=True, slots=True)
+class ImgixQuery:
+    """A parsed imgix query: the render, and when the URL stops being served."""
+
+    spec: RenderSpec = field(default_factory=RenderSpec)
+    expires: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Param:
-    """One imgix parameter: its name, aliases, parser, and the RenderSpec field it sets."""
+    """One imgix parameter: its name, aliases, parser, and the ``ImgixQuery`` field it sets."""
 
     name: str
     arg: args.Arg[Any]
@@ -66,38 +75,38 @@ class Param:
     repeatable: bool = False
 
 
-#: In canonical order: geometry, orientation, output, expiry.
+#: In the order of the model: geometry, orientation, output, then expiry.
 PARAMETERS: tuple[Param, ...] = (
-    Param("w", _SIDE, ("geometry", "w"), ("width",)),
-    Param("h", _SIDE, ("geometry", "h"), ("height",)),
-    Param("dpr", args.Number(args.Range(0, 5, min_exclusive=True)), ("geometry", "dpr")),
-    Param("min-w", _LIMIT, ("geometry", "min_w"), ("min-width",)),
-    Param("min-h", _LIMIT, ("geometry", "min_h"), ("min-height",)),
-    Param("max-w", _LIMIT, ("geometry", "max_w"), ("max-width",)),
-    Param("max-h", _LIMIT, ("geometry", "max_h"), ("max-height",)),
-    Param("ar", args.Ratio(), ("geometry", "ar")),
-    Param("rect", args.RectArg(), ("geometry", "rect")),
-    Param("fit", args.Choice(Fit, frozenset({"facearea"})), ("geometry", "fit"), ("f",)),
+    Param("w", _SIDE, ("spec", "geometry", "w"), ("width",)),
+    Param("h", _SIDE, ("spec", "geometry", "h"), ("height",)),
+    Param("dpr", args.Number(args.Range(0, 5, min_exclusive=True)), ("spec", "geometry", "dpr")),
+    Param("min-w", _LIMIT, ("spec", "geometry", "min_w"), ("min-width",)),
+    Param("min-h", _LIMIT, ("spec", "geometry", "min_h"), ("min-height",)),
+    Param("max-w", _LIMIT, ("spec", "geometry", "max_w"), ("max-width",)),
+    Param("max-h", _LIMIT, ("spec", "geometry", "max_h"), ("max-height",)),
+    Param("ar", args.Ratio(), ("spec", "geometry", "ar")),
+    Param("rect", args.RectArg(), ("spec", "geometry", "rect")),
+    Param("fit", args.Choice(Fit, frozenset({"facearea"})), ("spec", "geometry", "fit"), ("f",)),
     Param(
         "crop",
         args.ChoiceList(args.Choice(Crop, frozenset({"faces"}))),
-        ("geometry", "crop"),
+        ("spec", "geometry", "crop"),
     ),
-    Param("fp-x", args.UNIT_SCALAR, ("geometry", "focal", "x")),
-    Param("fp-y", args.UNIT_SCALAR, ("geometry", "focal", "y")),
-    Param("fp-z", args.Number(args.Range(1, 100)), ("geometry", "focal", "z")),
+    Param("fp-x", args.UNIT_SCALAR, ("spec", "geometry", "focal", "x")),
+    Param("fp-y", args.UNIT_SCALAR, ("spec", "geometry", "focal", "y")),
+    Param("fp-z", args.Number(args.Range(1, 100)), ("spec", "geometry", "focal", "z")),
     Param(
         "fill",
         args.Choice(FillMode, frozenset({"gen", "generative", "gradient"})),
-        ("geometry", "fill"),
+        ("spec", "geometry", "fill"),
     ),
-    Param("fill-color", _COLOR, ("geometry", "fill_color"), ("fillcolor",)),
-    Param("rot", args.Angle(), ("orientation", "rot")),
-    Param("flip", args.Choice(Flip), ("orientation", "flip")),
+    Param("fill-color", _COLOR, ("spec", "geometry", "fill_color"), ("fillcolor",)),
+    Param("rot", args.Angle(), ("spec", "orientation", "rot")),
+    Param("flip", args.Choice(Flip), ("spec", "orientation", "flip")),
     Param(
         "orient",
         args.IntegerChoice((0, 1, 2, 3, 4, 5, 6, 7, 8, 90, 180, 270)),
-        ("orientation", "orient"),
+        ("spec", "orientation", "orient"),
         ("or",),
     ),
     Param(
@@ -108,25 +117,25 @@ PARAMETERS: tuple[Param, ...] = (
                 {"jp2", "json", "jxr", "mp4", "png8", "png32", "webm", "blurhash", "spritesheet"}
             ),
         ),
-        ("output", "fm"),
+        ("spec", "output", "fm"),
     ),
-    Param("q", args.Integer(args.Range(0, 100)), ("output", "q")),
-    Param("lossless", args.Boolean(), ("output", "lossless")),
-    Param("chromasub", args.IntegerChoice((444, 422, 420)), ("output", "chromasub")),
+    Param("q", args.Integer(args.Range(0, 100)), ("spec", "output", "q")),
+    Param("lossless", args.Boolean(), ("spec", "output", "lossless")),
+    Param("chromasub", args.IntegerChoice((444, 422, 420)), ("spec", "output", "chromasub")),
     Param(
         "cs",
         args.Choice(ColorSpace, frozenset({"adobergb1998", "tinysrgb"})),
-        ("output", "cs"),
+        ("spec", "output", "cs"),
     ),
-    Param("bg", _COLOR, ("output", "bg")),
+    Param("bg", _COLOR, ("spec", "output", "bg")),
     Param(
         "auto",
         args.ChoiceList(args.Choice(Auto, synonyms={"true": Auto.ENHANCE})),
-        ("output", "auto"),
+        ("spec", "output", "auto"),
         base64=False,
         repeatable=True,
     ),
-    Param("dl", args.Filename(), ("output", "dl")),
+    Param("dl", args.Filename(), ("spec", "output", "dl")),
     Param("expires", args.TIMESTAMP, ("expires",)),
 )
 
@@ -135,12 +144,17 @@ _SUPPORTED = "a supported parameter: " + ", ".join(p.name for p in PARAMETERS)
 
 
 def parse(query: str, writable: frozenset[Format] = DEFAULT_WRITABLE) -> RenderSpec:
-    """Parse a raw (still percent-encoded) imgix query string into a ``RenderSpec``.
+    """The ``RenderSpec`` of a raw imgix query string (``expires`` is read and dropped)."""
+    return parse_query(query, writable).spec
+
+
+def parse_query(query: str, writable: frozenset[Format] = DEFAULT_WRITABLE) -> ImgixQuery:
+    """Parse a raw (still percent-encoded) imgix query string.
 
     ``writable`` are the formats this libvips can write; ``fm`` must name one of them.
     Raises ``InvalidParameter`` (400) naming the first bad parameter.
     """
-    spec = RenderSpec()
+    parsed = ImgixQuery()
     given: dict[str, str] = {}
     for key, raw in _pairs(query):
         if key in IGNORED:
@@ -153,27 +167,13 @@ def parse(query: str, writable: frozenset[Format] = DEFAULT_WRITABLE) -> RenderS
                 raise InvalidParameter(
                     key, f"{param.name} only once (already given as {first})", raw
                 )
-            value = value | value_at(spec, param)
+            value = value | value_at(parsed, param.path)
         given[param.name] = key
         if param.name == "fm" and value not in writable:
             names = ", ".join(f.value for f in Format if f in writable)
             raise InvalidParameter(key, f"a format this server writes: one of {names}", text)
-        spec = _replace(spec, param.path, value)
-    return spec
-
-
-def value_at(spec: RenderSpec, param: Param) -> Any:
-    """The value ``param`` sets in ``spec``."""
-    value: Any = spec
-    for name in param.path:
-        value = getattr(value, name)
-    return value
-
-
-def _replace(obj: Any, path: tuple[str, ...], value: Any) -> Any:
-    head, *rest = path
-    inner = _replace(getattr(obj, head), tuple(rest), value) if rest else value
-    return dataclasses.replace(obj, **{head: inner})
+        parsed = replace_at(parsed, param.path, value)
+    return parsed
 
 
 def _pairs(query: str) -> Iterator[tuple[str, str]]:

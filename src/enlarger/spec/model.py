@@ -199,4 +199,3 @@ class RenderSpec:
     geometry: Geometry = field(default_factory=Geometry)
     orientation: Orientation = field(default_factory=Orientation)
     output: Output = field(default_factory=Output)
-    expires: int | None = None

@@ -1,0 +1,26 @@
+"""imgix's dialect: the source is the URL path, the render is the query (``spec.imgix``)."""
+
+from __future__ import annotations
+
+from enlarger.dialects.base import DialectRequest, decode_path
+from enlarger.errors import ClientError
+from enlarger.security.signing import verify
+from enlarger.spec.imgix import parse_query
+from enlarger.spec.model import Format
+
+
+class ImgixDialect:
+    """imgix URLs, signed with ``sign_key`` when one is set; ``fm`` limited to ``writable``."""
+
+    def __init__(self, sign_key: str | None, writable: frozenset[Format]) -> None:
+        self._sign_key = sign_key
+        self._writable = writable
+
+    def request(self, raw_path: bytes, raw_query: bytes) -> DialectRequest:
+        verify(self._sign_key, raw_path, raw_query)
+        try:
+            query = raw_query.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ClientError("the query string is not valid UTF-8") from None
+        parsed = parse_query(query, self._writable)
+        return DialectRequest(parsed.spec, decode_path(raw_path), parsed.expires)

@@ -1,0 +1,57 @@
+"""Typed argument parsers shared by the URL dialects (imgix today, thumbor later).
+
+Each parser is a small frozen object: ``parse(parameter, raw)`` turns one decoded URL
+value into a typed value or raises ``InvalidParameter`` naming the parameter, what was
+expected and what was given; ``format(value)`` writes a value back so that ``parse``
+reads it again unchanged. The objects also expose what they accept (ranges, choices),
+so tests can compare them with a dialect's published list.
+
+One module per kind of value: ``numbers``, ``lengths`` (pixels or fractions, ``rect``),
+``choices`` (words from a fixed set), ``colours``, ``text`` (file names, base64url).
+"""
+
+from enlarger.spec.args.base import Arg
+from enlarger.spec.args.choices import Boolean, Choice, ChoiceList, IntegerChoice
+from enlarger.spec.args.colours import COLOR_KEYWORDS, ColorArg, hex_color
+from enlarger.spec.args.lengths import Length, Position, RectArg
+from enlarger.spec.args.numbers import (
+    TIMESTAMP,
+    UNBOUNDED,
+    UNIT,
+    UNIT_LENGTH,
+    UNIT_SCALAR,
+    Angle,
+    Integer,
+    Number,
+    Range,
+    Ratio,
+    format_number,
+)
+from enlarger.spec.args.text import Filename, decode_base64url
+
+__all__ = [
+    "COLOR_KEYWORDS",
+    "TIMESTAMP",
+    "UNBOUNDED",
+    "UNIT",
+    "UNIT_LENGTH",
+    "UNIT_SCALAR",
+    "Angle",
+    "Arg",
+    "Boolean",
+    "Choice",
+    "ChoiceList",
+    "ColorArg",
+    "Filename",
+    "Integer",
+    "IntegerChoice",
+    "Length",
+    "Number",
+    "Position",
+    "Range",
+    "Ratio",
+    "RectArg",
+    "decode_base64url",
+    "format_number",
+    "hex_color",
+]
