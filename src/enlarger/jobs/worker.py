@@ -24,6 +24,7 @@ from enlarger.jobs.protocol import JobQueue
 from enlarger.jobs.rabbitmq import RabbitQueue
 from enlarger.jobs.registry import JobContext, build_registry
 from enlarger.jobs.runner import JobRunner
+from enlarger.presets import PresetSpecs
 from enlarger.services import Services, open_services
 from enlarger.settings import Settings
 from enlarger.storage import ObjectStore, open_configured
@@ -37,11 +38,13 @@ def build_queue(
     settings: Settings,
     sessions: sessionmaker[Session],
     open_store: Callable[[], ObjectStore] | None = None,
+    presets: PresetSpecs | None = None,
 ) -> JobQueue:
-    """The configured engine with every registered job kind (presets were validated when
-    the services opened)."""
+    """The configured engine with every registered job kind; ``presets`` are the services'
+    parsed presets (``JobContext`` parses ``settings.presets`` without them)."""
     registry = build_registry(settings)
-    context = JobContext(settings, sessions, open_store or (lambda: open_configured(settings)))
+    store = open_store or (lambda: open_configured(settings))
+    context = JobContext(settings, sessions, store, presets)
     runner = JobRunner(registry, context, settings.jobs)
     engine = settings.jobs.queue_engine
     if engine == "embedded":
@@ -91,6 +94,7 @@ def start_embedded_worker(
     settings: Settings,
     sessions: sessionmaker[Session],
     open_store: Callable[[], ObjectStore] | None = None,
+    presets: PresetSpecs | None = None,
 ) -> Worker:
     """Start the background jobs of ``enlarger serve``; call ``.stop()`` at shutdown.
 
@@ -99,7 +103,7 @@ def start_embedded_worker(
     transaction that enqueued jobs.
     """
     slots = job_slots(settings) if settings.server.embedded_worker else 0
-    worker = Worker(build_queue(settings, sessions, open_store), slots)
+    worker = Worker(build_queue(settings, sessions, open_store, presets), slots)
     worker.start()
     return worker
 
@@ -111,7 +115,11 @@ async def embedded_worker(services: Services) -> AsyncIterator[Worker]:
     New uploads' ``services.dispatch()`` wakes the worker (or the outbox relay) at once.
     """
     worker = await asyncio.to_thread(
-        start_embedded_worker, services.settings, services.sessions, lambda: services.store
+        start_embedded_worker,
+        services.settings,
+        services.sessions,
+        lambda: services.store,
+        services.preset_specs,
     )
     services.dispatch = worker.dispatch
     try:
@@ -131,7 +139,7 @@ def run_worker(settings: Settings, concurrency: int | None = None) -> None:
     ``concurrency`` overrides ``worker_slots``.
     """
     services = open_services(settings)
-    queue = build_queue(settings, services.sessions, lambda: services.store)
+    queue = build_queue(settings, services.sessions, lambda: services.store, services.preset_specs)
     slots = concurrency or job_slots(settings)
     worker = Worker(queue, slots)
 
