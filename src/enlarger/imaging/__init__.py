@@ -3,6 +3,7 @@
 Public API: ``probe(data) -> SourceFacts`` reads a header without decoding;
 ``check_pixels(facts, limit)`` refuses sources over the pixel limit;
 ``render(data, spec, accepted, options) -> Rendered`` runs the whole pipeline;
+``read_exif_tags(data) -> ExifTags`` reads the EXIF block from the header;
 ``decode_preview(data, facts, side) -> Pixels`` decodes once, shrunk on load, into small sRGB
 pixels (upload validation); ``writable_formats`` says what this libvips can encode.
 HEIC sources are read by pillow-heif inside these (``heic.py``): libvips here has no HEVC
@@ -22,6 +23,7 @@ from enlarger.imaging.api import (
     decode_preview,
     render,
 )
+from enlarger.imaging.exif import ExifTags, read_exif_tags
 from enlarger.imaging.formats import writable_formats
 from enlarger.imaging.probe import probe
 
@@ -30,12 +32,14 @@ pyvips.cache_set_max_mem(0)
 pyvips.cache_set_max_files(0)
 
 __all__ = [
+    "ExifTags",
     "Pixels",
     "RenderOptions",
     "Rendered",
     "check_pixels",
     "decode_preview",
     "probe",
+    "read_exif_tags",
     "render",
     "writable_formats",
 ]
