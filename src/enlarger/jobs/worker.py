@@ -26,12 +26,12 @@ from enlarger.jobs.registry import JobContext, build_registry
 from enlarger.jobs.runner import JobRunner
 from enlarger.presets import PresetSpecs
 from enlarger.services import Services, open_services
-from enlarger.settings import Settings
+from enlarger.settings import QueueEngine, Settings
 from enlarger.storage import ObjectStore, open_configured
 
 log = structlog.get_logger("enlarger.jobs")
 
-ENGINES = ("embedded", "rabbitmq")
+ENGINES = tuple(engine.value for engine in QueueEngine)
 
 
 def build_queue(
@@ -46,12 +46,9 @@ def build_queue(
     store = open_store or (lambda: open_configured(settings))
     context = JobContext(settings, sessions, store, presets)
     runner = JobRunner(registry, context, settings.jobs)
-    engine = settings.jobs.queue_engine
-    if engine == "embedded":
-        return EmbeddedQueue(runner)
-    if engine == "rabbitmq":
+    if settings.jobs.queue_engine is QueueEngine.RABBITMQ:
         return RabbitQueue(runner)
-    raise ConfigError(f"queue_engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    return EmbeddedQueue(runner)
 
 
 class Worker:
@@ -150,7 +147,7 @@ def run_worker(settings: Settings, concurrency: int | None = None) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     worker.start()
-    log.info("worker started", engine=settings.jobs.queue_engine, concurrency=slots)
+    log.info("worker started", engine=settings.jobs.queue_engine.value, concurrency=slots)
     worker.wait()
     worker.stop()
     services.close()
