@@ -42,7 +42,9 @@ def build_app(settings: Settings) -> Starlette:
     dialect = ImgixDialect(settings.render.sign_key, writable_formats())
     renderer = Renderer(settings, pool, options, dialect, renderer_version())
     services = open_services(settings)
-    worker = embedded_worker(settings, services.sessions, lambda: services.store)
+    worker = embedded_worker(
+        settings, services.sessions, lambda: services.store, services.preset_specs
+    )
     authorize = api_key_auth(services.sessions)
     routes: list[BaseRoute] = [
         *health_routes(pool, options),
