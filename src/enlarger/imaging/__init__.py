@@ -2,7 +2,8 @@
 
 Public API: ``probe(data) -> SourceFacts`` reads a header without decoding;
 ``check_pixels(facts, limit)`` refuses sources over the pixel limit;
-``render(data, spec, accepted, options) -> Rendered`` runs the whole pipeline;
+``render(data | Sources, spec, accepted, options) -> Rendered`` runs the whole pipeline
+(``Sources``: the main source plus the extras a spec names, such as a watermark);
 ``decode_preview(data, facts, side) -> Pixels`` decodes once, shrunk on load, into small sRGB
 pixels (upload validation); ``writable_formats`` says what this libvips can encode.
 HEIC sources are read by pillow-heif inside these (``heic.py``): libvips here has no HEVC
@@ -18,6 +19,7 @@ from enlarger.imaging.api import (
     Pixels,
     Rendered,
     RenderOptions,
+    Sources,
     check_pixels,
     decode_preview,
     render,
@@ -33,6 +35,7 @@ __all__ = [
     "Pixels",
     "RenderOptions",
     "Rendered",
+    "Sources",
     "check_pixels",
     "decode_preview",
     "probe",

@@ -35,7 +35,6 @@ def heic_facts(data: bytes) -> SourceFacts:
             bands=(1 if grey else 3) + has_alpha,
             interpretation="b-w" if grey else "srgb",
             has_icc=bool(heif.info.get("icc_profile")),
-            pages=len(heif),
         )
 
 
