@@ -57,7 +57,13 @@ class Renderer:
 
     async def respond(self, request: Request, origin: Origin, path: str) -> Response:
         """Render ``path`` from ``origin`` as the request's signed imgix query asks."""
-        negotiated = self._negotiate(request)
+        return await self.respond_negotiated(request, self._negotiate(request), origin, path)
+
+    async def respond_negotiated(
+        self, request: Request, negotiated: Negotiated, origin: Origin, path: str
+    ) -> Response:
+        """Render ``path`` from ``origin`` per an already parsed request, under the deadline:
+        locate every source the spec names, answer 304 or read them, render, respond."""
         deadline = asyncio.timeout(self._server.deadline_s)
         try:
             async with deadline:
