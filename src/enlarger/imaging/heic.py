@@ -22,7 +22,8 @@ HEIC_LOADER = "heif"
 
 
 def heic_facts(data: bytes) -> SourceFacts:
-    """Header facts of a HEIC image, as pillow-heif will decode it; 422 when unreadable."""
+    """Header facts of a HEIC image, as pillow-heif will decode it (its primary image: one
+    frame); 422 when unreadable."""
     with _heic_errors("read"):
         heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
         grey = heif.mode.startswith("L")
