@@ -2,7 +2,8 @@
 
 Public API: ``probe(data) -> SourceFacts`` reads a header without decoding;
 ``check_pixels(facts, limit)`` refuses sources over the pixel limit;
-``render(data, spec, accepted, options) -> Rendered`` runs the whole pipeline;
+``render(data | Sources, spec, accepted, options) -> Rendered`` runs the whole pipeline
+(``Sources``: the main source plus the extras a spec names, such as a watermark);
 ``read_exif_tags(data) -> ExifTags`` reads the EXIF block from the header;
 ``decode_preview(data, facts, side) -> Pixels`` decodes once, shrunk on load, into small sRGB
 pixels (upload validation); ``writable_formats`` says what this libvips can encode.
@@ -21,6 +22,7 @@ from enlarger.imaging.api import (
     Pixels,
     Rendered,
     RenderOptions,
+    Sources,
     check_pixels,
     decode_preview,
     render,
@@ -44,6 +46,7 @@ __all__ = [
     "RenderOptions",
     "Rendered",
     "Source",
+    "Sources",
     "check_pixels",
     "decode_preview",
     "decode_source",
