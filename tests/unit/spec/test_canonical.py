@@ -12,11 +12,11 @@ from enlarger.spec.args import Filename
 from enlarger.spec.canonical import canonical, read_canonical
 from enlarger.spec.imgix import parse
 from enlarger.spec.model import (
+    Adjust,
     Anchor,
     Auto,
     Color,
     ColorSpace,
-    Adjust,
     Crop,
     Effects,
     Extent,
