@@ -147,7 +147,7 @@ def _config(work: Path) -> Path:
 def _thumbor_executable() -> Path | None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        import bench_thumbor  # noqa: PLC0415  (benchmarks/ is not a package)
+        import bench_thumbor
 
         executable: Path = bench_thumbor.ensure_venv(VENV)
         return executable
@@ -164,7 +164,7 @@ def thumbor_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert executable is not None
     work = tmp_path_factory.mktemp("thumbor")
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_procs import free_port  # noqa: PLC0415
+    from bench_procs import free_port
 
     sys.path.remove(str(ROOT / "benchmarks"))
     port = free_port()
