@@ -11,7 +11,7 @@ from typing import Any
 
 #: libvips AVIF effort Enlarger uses for live renders (``RenderSettings.avif_effort``).
 AVIF_EFFORT = 2
-#: zlib level Enlarger writes PNG with (``encode.PNG_COMPRESSION``).
+#: zlib level Enlarger writes PNG with (``savers.PNG_COMPRESSION``).
 PNG_COMPRESSION = 4
 
 

@@ -44,7 +44,9 @@ def build_app(settings: Settings) -> Starlette:
     renderer = Renderer(settings, pool, options, dialect, renderer_version())
     thumbor = Renderer(settings, pool, options, thumbor_dialect(settings), renderer_version())
     services = open_services(settings)
-    worker = embedded_worker(settings, services.sessions, lambda: services.store)
+    worker = embedded_worker(
+        settings, services.sessions, lambda: services.store, services.preset_specs
+    )
     authorize = api_key_auth(services.sessions)
     routes: list[BaseRoute] = [
         *health_routes(pool, options),

@@ -110,11 +110,15 @@ class FetchFailed(ClientError):
     code = "fetch_failed"
 
 
-class FetchTimeout(FetchFailed):
-    """A client-given URL did not answer in time: the upstream timed out, hence 504."""
+class FetchTimeout(EnlargerError):
+    """A URL did not answer in time: the upstream's fault, not the client's, hence 504.
+
+    Transient: a job that meets one retries it (unlike a ``ClientError``).
+    """
 
     status = 504
     code = "fetch_timeout"
+    report = False
 
 
 class Overloaded(EnlargerError):

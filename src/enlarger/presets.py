@@ -1,9 +1,10 @@
 """Presets: named imgix queries made ahead of time for every upload.
 
-They are validated at start-up (a bad preset fails the boot, not a job; each conversion
-parses them again, which costs microseconds), and each derivative's key carries a hash
-of its canonical spec, so changing a preset's parameters gives new keys instead of
-silently serving stale derivatives.
+They are parsed once, at start-up (a bad preset fails the boot, not a job); the parsed
+``RenderSpec``s are kept (``Services.preset_specs``, ``JobContext.presets``) and the
+convert job renders those. Each derivative's key carries a hash of its canonical spec,
+so changing a preset's parameters gives new keys instead of silently serving stale
+derivatives.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from enlarger.spec.model import RenderSpec
 from enlarger.storage.keys import derivative_key
 from enlarger.storage.protocol import InvalidKeyError
 
+#: preset name -> its parsed spec, in the order the presets were configured.
+PresetSpecs = Mapping[str, RenderSpec]
 #: hex digits of sha256(canonical spec) in derivative keys.
 SPEC_HASH_LENGTH = 16
 

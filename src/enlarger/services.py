@@ -1,8 +1,9 @@
 """The shared components built from ``Settings``: used by ``app.py``, the CLI and the worker.
 
-``open_services`` migrates the catalog to the current schema, then opens the object store
-(replicated when configured) and the catalog's session factory. The job queue is the
-jobs package's business: whoever starts one hands its ``dispatch`` to the upload path.
+``open_services`` parses the presets, migrates the catalog to the current schema, then
+opens the object store (replicated when configured) and the catalog's session factory.
+The job queue is the jobs package's business: whoever starts one hands its ``dispatch``
+to the upload path.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from enlarger.catalog.migrations import migrate
 from enlarger.catalog.types import Engine, Session, sessionmaker
 from enlarger.imaging import RenderOptions
 from enlarger.imaging.runtime import configure
-from enlarger.presets import validate_presets
+from enlarger.presets import PresetSpecs, validate_presets
 from enlarger.settings import RenderSettings, Settings
 from enlarger.storage import ObjectStore, open_configured
 
@@ -27,6 +28,8 @@ class Services:
     store: ObjectStore
     engine: Engine
     sessions: sessionmaker[Session]
+    #: the presets, parsed once when the services opened.
+    preset_specs: PresetSpecs
 
     @property
     def presets(self) -> Mapping[str, str]:
@@ -39,11 +42,12 @@ class Services:
 def open_services(settings: Settings) -> Services:
     """Everything a serving or working process shares; also tunes libvips for it."""
     configure(settings.render.vips_concurrency, settings.render.malloc_arenas)
-    validate_presets(settings.presets)
+    preset_specs = validate_presets(settings.presets)
     url = database_url(settings)
     migrate(url)
     engine = make_engine(url)
-    return Services(settings, open_configured(settings), engine, session_factory(engine))
+    store = open_configured(settings)
+    return Services(settings, store, engine, session_factory(engine), preset_specs)
 
 
 def render_options(render: RenderSettings) -> RenderOptions:

@@ -6,18 +6,23 @@ every field has one environment variable: ``ENLARGER_`` + the field name in capi
 (``ENLARGER_PORT``, ``ENLARGER_ORIGINALS``, ``ENLARGER_SIGN_KEY``, ``ENLARGER_STORAGE_URL``).
 In TOML each field lives in its section (``[server] port = 8080``); presets are the
 ``[presets]`` table of name -> imgix query string.
+
+Each section checks itself when it is built: a choice is an enum, a number has the range
+its ``Annotated`` bound states, and a ``ConfigError`` names the field, its variable and
+TOML key, and what was expected.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 import os
 import tomllib
 import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from enlarger.errors import ConfigError
 
@@ -26,15 +31,77 @@ DEFAULT_DATA_DIR = Path("enlarger-data")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ServerSettings:
+class Bounds:
+    """A number setting's range: ``low`` <= value (< when ``exclusive``) <= ``high``."""
+
+    low: float
+    high: float | None = None
+    exclusive: bool = False
+
+    def admits(self, value: float) -> bool:
+        above = value > self.low if self.exclusive else value >= self.low
+        return above and (self.high is None or value <= self.high)
+
+    def describe(self) -> str:
+        low = f"{self.low:g}"
+        if self.high is not None:
+            return f"{low}-{self.high:g}"
+        return f"> {low}" if self.exclusive else f">= {low}"
+
+
+PORT = Bounds(0, 65535)  # 0: any free port
+COUNT = Bounds(0)  # 0 usually means "one per CPU" or "none"
+AT_LEAST_ONE = Bounds(1)
+POSITIVE = Bounds(0, exclusive=True)
+
+
+class QueueEngine(enum.StrEnum):
+    #: durable in the catalog database.
+    EMBEDDED = "embedded"
+    RABBITMQ = "rabbitmq"
+
+
+class _Section:
+    """Checks a section's fields against their ``Annotated`` bounds and enum types."""
+
+    __slots__ = ()
+    #: the section's TOML table.
+    TABLE: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        hints = typing.get_type_hints(type(self), include_extras=True)
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            hint = hints[field.name]
+            kind = typing.get_args(hint)[0] if typing.get_origin(hint) is Annotated else hint
+            is_enum = isinstance(kind, type) and issubclass(kind, enum.Enum)
+            if is_enum and not isinstance(value, kind):
+                self._refuse(field.name, f"{value!r} is not one of {_choices(kind)}")
+            for bounds in getattr(hint, "__metadata__", ()):
+                if not bounds.admits(value):
+                    self._refuse(field.name, f"{value!r} is out of range ({bounds.describe()})")
+
+    def _refuse(self, name: str, problem: str) -> None:
+        variable, key = ENV_PREFIX + name.upper(), f"[{self.TABLE}] {name}"
+        raise ConfigError(
+            f"{name} {problem}; set by {variable} or {key}",
+            setting=name,
+            variable=variable,
+            key=key,
+        )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ServerSettings(_Section):
+    TABLE: ClassVar[str] = "server"
     host: str = "127.0.0.1"
-    port: int = 8080
+    port: Annotated[int, PORT] = 8080
     #: libvips threads working at once (the render pool); 0 means one per CPU.
-    render_threads: int = 0
+    render_threads: Annotated[int, COUNT] = 0
     #: requests allowed to wait for a render thread before new ones get 429.
-    render_queue: int = 64
+    render_queue: Annotated[int, COUNT] = 64
     #: seconds a request may take in all before it gets 503.
-    deadline_s: float = 30.0
+    deadline_s: Annotated[float, POSITIVE] = 30.0
     cache_control: str = "public, max-age=31536000, immutable"
     #: value of Access-Control-Allow-Origin; empty disables the header.
     cors_origin: str = "*"
@@ -43,25 +110,27 @@ class ServerSettings:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class RenderSettings:
+class RenderSettings(_Section):
+    TABLE: ClassVar[str] = "render"
     #: a web folder served by relative path; None serves only uploaded images.
     originals: Path | None = None
     #: imgix-style signing key; when set every render URL must carry a valid ``s``.
     sign_key: str | None = None
-    max_source_pixels: int = 50_000_000
-    max_source_bytes: int = 100 * 1024 * 1024
-    max_output_side: int = 8192
+    max_source_pixels: Annotated[int, AT_LEAST_ONE] = 50_000_000
+    max_source_bytes: Annotated[int, AT_LEAST_ONE] = 100 * 1024 * 1024
+    max_output_side: Annotated[int, AT_LEAST_ONE] = 8192
     #: AVIF encoder effort for live renders (libvips default 4 takes seconds).
-    avif_effort: int = 2
+    avif_effort: Annotated[int, Bounds(0, 9)] = 2
     #: libvips worker threads per render (0: one per CPU); the render pool runs renders
     #: side by side, so one each keeps a busy server from oversubscribing its cores.
-    vips_concurrency: int = 1
+    vips_concurrency: Annotated[int, COUNT] = 1
     #: cap on glibc malloc arenas (0: glibc's default of 8 per core), bounding memory.
-    malloc_arenas: int = 2
+    malloc_arenas: Annotated[int, COUNT] = 2
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class StorageSettings:
+class StorageSettings(_Section):
+    TABLE: ClassVar[str] = "storage"
     #: ``file:///abs/dir`` or ``s3://bucket/prefix?endpoint=...``; empty: DATA_DIR/objects.
     storage_url: str = ""
     #: optional second store that every upload is also written to before it is acknowledged.
@@ -69,25 +138,26 @@ class StorageSettings:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class CatalogSettings:
+class CatalogSettings(_Section):
+    TABLE: ClassVar[str] = "catalog"
     #: SQLAlchemy URL; empty: SQLite in DATA_DIR/catalog.sqlite3.
     database_url: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class JobSettings:
-    #: ``embedded`` (durable in the catalog database) or ``rabbitmq``.
-    queue_engine: str = "embedded"
+class JobSettings(_Section):
+    TABLE: ClassVar[str] = "jobs"
+    queue_engine: QueueEngine = QueueEngine.EMBEDDED
     broker_url: str = "amqp://guest:guest@127.0.0.1:5672//"
-    max_attempts: int = 5
+    max_attempts: Annotated[int, AT_LEAST_ONE] = 5
     #: a claimed job whose worker stops heartbeating is claimed again after this long.
-    job_lease_s: float = 60.0
+    job_lease_s: Annotated[float, POSITIVE] = 60.0
     #: jobs a worker process runs at once (0: one per CPU); with one libvips thread per
     #: render (``vips_concurrency``) the slots are what keeps the cores busy.
-    worker_slots: int = 0
+    worker_slots: Annotated[int, COUNT] = 0
     #: retry backoff: about ``retry_base_s * 2**(attempt-1)`` seconds with jitter, capped.
-    retry_base_s: float = 2.0
-    retry_cap_s: float = 300.0
+    retry_base_s: Annotated[float, POSITIVE] = 2.0
+    retry_cap_s: Annotated[float, POSITIVE] = 300.0
     #: name of the RabbitMQ work queue; ``.delay`` and ``.dead`` queues are derived from it.
     queue_name: str = "enlarger.jobs"
     #: extra modules (comma-separated) whose ``register(registry)`` adds job kinds.
@@ -95,11 +165,12 @@ class JobSettings:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class IngestSettings:
-    max_upload_bytes: int = 100 * 1024 * 1024
+class IngestSettings(_Section):
+    TABLE: ClassVar[str] = "ingest"
+    max_upload_bytes: Annotated[int, AT_LEAST_ONE] = 100 * 1024 * 1024
     #: let URL imports reach loopback/private addresses (never in production).
     allow_private_urls: bool = False
-    fetch_timeout_s: float = 15.0
+    fetch_timeout_s: Annotated[float, POSITIVE] = 15.0
     keep_gps: bool = False
     #: the public base of render URLs in API responses; empty: derived from the request.
     public_url: str = ""
@@ -219,7 +290,7 @@ def _section(
     for name, hint in hints.items():
         env_name = ENV_PREFIX + name.upper()
         if name in given:
-            values[name] = given[name]
+            values[name] = _convert(hint, given[name], name)
         elif env_name in env:
             values[name] = _convert(hint, env[env_name], env_name)
         elif name in table:
@@ -237,6 +308,8 @@ def _convert(hint: Any, raw: object, where: str) -> object:
     try:
         if hint is bool:
             return _to_bool(raw)
+        if isinstance(hint, type) and issubclass(hint, enum.Enum):
+            return hint(raw)
         if hint in (int, float, str, Path):
             if hint in (int, float) and isinstance(raw, bool):
                 raise ValueError(raw)
@@ -245,7 +318,17 @@ def _convert(hint: Any, raw: object, where: str) -> object:
         pass
     else:
         raise ConfigError(f"{where}: unsupported setting type {hint}")
-    raise ConfigError(f"{where}: expected {getattr(hint, '__name__', hint)}, got {raw!r}")
+    raise ConfigError(f"{where}: expected {_expected(hint)}, got {raw!r}")
+
+
+def _expected(hint: Any) -> str:
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return f"one of {_choices(hint)}"
+    return str(getattr(hint, "__name__", hint))
+
+
+def _choices(choices: type[enum.Enum]) -> str:
+    return ", ".join(str(choice.value) for choice in choices)
 
 
 def _to_bool(raw: object) -> bool:

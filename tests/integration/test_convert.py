@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import io
 from pathlib import Path
@@ -17,7 +18,8 @@ from enlarger.catalog.models import Image
 from enlarger.errors import ConfigError
 from enlarger.jobs.convert import KIND
 from enlarger.jobs.worker import Worker, build_queue
-from enlarger.presets import spec_hash, validate_presets
+from enlarger.presets import PresetSpecs, spec_hash, validate_presets
+from enlarger.services import open_services
 from enlarger.settings import DEFAULT_PRESETS, Settings
 from enlarger.spec.canonical import canonical
 from enlarger.storage import ObjectStore, open_store
@@ -75,9 +77,10 @@ class Catalogue:
         with self.sessions.begin() as session:
             return enqueue(session, KIND, {}, image_id=image_id, max_attempts=max_attempts).id
 
-    def run(self, job_id: str) -> None:
-        """Run the job to its end in a worker thread."""
-        worker = Worker(build_queue(self.settings, self.sessions, lambda: self.store), 1)
+    def run(self, job_id: str, presets: PresetSpecs | None = None) -> None:
+        """Run the job to its end in a worker thread (with ``presets`` when given)."""
+        queue = build_queue(self.settings, self.sessions, lambda: self.store, presets)
+        worker = Worker(queue, 1)
         worker.start()
         try:
             wait_until(lambda: self.status(job_id) in {"done", "failed"}, f"job {job_id}")
@@ -179,6 +182,25 @@ def test_an_image_deleted_before_its_job_ran_fails_the_job_permanently(
 def test_a_bad_preset_is_a_config_error_naming_it(presets: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=f"preset '{named}'"):
         validate_presets(presets)
+
+
+def test_the_job_renders_the_parsed_presets_it_is_given(catalogue: Catalogue) -> None:
+    image = catalogue.add_image(photo())
+    job_id = catalogue.enqueue(image.id)
+    catalogue.run(job_id, presets=validate_presets({"tiny": "w=8&fm=png"}))
+    assert catalogue.status(job_id) == "done"
+    with catalogue.sessions() as session:
+        derivatives = list_derivatives(session, image.id)
+    assert [(d.preset, d.format, d.width, d.height) for d in derivatives] == [("tiny", "png", 8, 5)]
+
+
+def test_the_services_keep_the_presets_parsed(tmp_path: Path) -> None:
+    settings = Settings.load(environ={}, overrides={"data_dir": tmp_path})
+    services = open_services(dataclasses.replace(settings, presets={"tiny": "w=8&fm=png"}))
+    try:
+        assert services.preset_specs == validate_presets({"tiny": "w=8&fm=png"})
+    finally:
+        services.close()
 
 
 def test_the_default_presets_are_valid() -> None:

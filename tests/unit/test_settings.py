@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from enlarger.errors import ConfigError
-from enlarger.settings import DEFAULT_DATA_DIR, DEFAULT_PRESETS, Settings
+from enlarger.settings import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_PRESETS,
+    ENV_PREFIX,
+    JobSettings,
+    QueueEngine,
+    ServerSettings,
+    Settings,
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -122,3 +131,62 @@ def test_a_missing_config_file_is_a_config_error(tmp_path: Path) -> None:
 def test_unknown_overrides_are_refused() -> None:
     with pytest.raises(ConfigError, match="unknown setting"):
         Settings.load(environ={}, overrides={"colour": "blue"})
+
+
+def test_every_environment_variable_names_one_field() -> None:
+    names = [ENV_PREFIX + "DATA_DIR", ENV_PREFIX + "CONFIG"]
+    for section in dataclasses.fields(Settings):
+        if dataclasses.is_dataclass(section.default):
+            names += [ENV_PREFIX + f.name.upper() for f in dataclasses.fields(section.default)]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"ENLARGER_PORT": "70000"}, r"port 70000 is out of range \(0-65535\)"),
+        ({"ENLARGER_RENDER_THREADS": "-1"}, r"render_threads -1 is out of range \(>= 0\)"),
+        ({"ENLARGER_DEADLINE_S": "0"}, r"deadline_s 0.0 is out of range \(> 0\)"),
+        ({"ENLARGER_AVIF_EFFORT": "10"}, r"avif_effort 10 is out of range \(0-9\)"),
+        ({"ENLARGER_MAX_ATTEMPTS": "0"}, r"max_attempts 0 is out of range \(>= 1\)"),
+        ({"ENLARGER_FETCH_TIMEOUT_S": "-5"}, r"fetch_timeout_s -5.0 is out of range \(> 0\)"),
+        (
+            {"ENLARGER_QUEUE_ENGINE": "kafka"},
+            "ENLARGER_QUEUE_ENGINE: expected one of embedded, rabbitmq, got 'kafka'",
+        ),
+    ],
+)
+def test_values_out_of_range_or_choice_name_the_field_and_what_was_expected(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message) as error:
+        Settings.load(environ=environ)
+    (variable,) = environ
+    assert variable in error.value.message
+
+
+def test_a_range_error_names_the_variable_and_the_toml_key(tmp_path: Path) -> None:
+    config = write(tmp_path, "[jobs]\nworker_slots = -2\n")
+    with pytest.raises(ConfigError) as error:
+        Settings.load(config_file=config, environ={})
+    assert error.value.details == {
+        "setting": "worker_slots",
+        "variable": "ENLARGER_WORKER_SLOTS",
+        "key": "[jobs] worker_slots",
+    }
+    assert "set by ENLARGER_WORKER_SLOTS or [jobs] worker_slots" in error.value.message
+
+
+def test_sections_check_themselves_when_built_directly() -> None:
+    with pytest.raises(ConfigError, match="port -1 is out of range"):
+        ServerSettings(port=-1)
+    with pytest.raises(ConfigError, match="queue_engine 'kafka' is not one of embedded, rabbitmq"):
+        JobSettings(queue_engine="kafka")  # type: ignore[arg-type]
+
+
+def test_the_queue_engine_is_an_enum_from_any_source(tmp_path: Path) -> None:
+    config = write(tmp_path, '[jobs]\nqueue_engine = "rabbitmq"\n')
+    assert Settings.load(config_file=config, environ={}).jobs.queue_engine is QueueEngine.RABBITMQ
+    given = Settings.load(environ={}, overrides={"queue_engine": "rabbitmq"})
+    assert given.jobs.queue_engine is QueueEngine.RABBITMQ
+    assert Settings.load(environ={}).jobs.queue_engine is QueueEngine.EMBEDDED

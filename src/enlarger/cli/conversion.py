@@ -49,7 +49,9 @@ class InProcessConversion:
 
     def __init__(self, services: Services, slots: int) -> None:
         self._services = services
-        queue = build_queue(services.settings, services.sessions, lambda: services.store)
+        queue = build_queue(
+            services.settings, services.sessions, lambda: services.store, services.preset_specs
+        )
         self._worker = Worker(queue, slots)
 
     def run(self, jobs: dict[str, str], advance: Callable[[int], None]) -> ConversionTally:

@@ -19,7 +19,6 @@ from enlarger.app import build_app
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.logs import configure_logging
 from enlarger.cli.options import ConfigOption, DataDirOption
-from enlarger.errors import ConfigError
 from enlarger.settings import Settings
 
 
@@ -67,9 +66,9 @@ def serve(
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """Bind before announcing the address, so what is printed is what listens (port 0 too)."""
-    if not 0 <= port <= 65535:
-        raise ConfigError(f"port {port} is out of range (0-65535)")
+    """Bind before announcing the address, so what is printed is what listens (port 0 too).
+
+    The port's range was checked when the settings loaded."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

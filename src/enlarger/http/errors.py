@@ -2,8 +2,10 @@
 
 Every error body is JSON: ``{"error": code, "message": ..., **details}``. Error
 responses are never cached (``Cache-Control: no-store``); 429 and 503 carry
-``Retry-After``. An exception that is not an ``EnlargerError`` is a bug: it is logged
-with its traceback and answered with a generic 500.
+``Retry-After``. The storage layer's errors carry no HTTP status; ``http_error`` maps
+them here (a failing store is 503, a missing object 404). Any other exception that is not
+an ``EnlargerError`` is a bug: it is logged with its traceback and answered with a
+generic 500.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from enlarger.errors import EnlargerError, Overloaded, Unavailable
+from enlarger.errors import EnlargerError, NotFound, Overloaded, Unavailable
+from enlarger.storage.protocol import ObjectNotFound, StorageUnavailableError
 
 log = structlog.get_logger("enlarger.http")
 
 _CODES_BY_STATUS = {404: "not_found", 405: "method_not_allowed"}
+#: seconds a client should wait before retrying while object storage is unavailable.
+STORAGE_RETRY_AFTER_S = 5
 
 
 def error_response(
@@ -47,6 +52,19 @@ async def handle_enlarger_error(_: Request, exc: Exception) -> Response:
     return enlarger_error_response(exc)
 
 
+def http_error(exc: StorageUnavailableError | ObjectNotFound) -> EnlargerError:
+    """The HTTP error a storage failure that reached a request stands for."""
+    if isinstance(exc, ObjectNotFound):
+        return NotFound("the object is not in storage")
+    log.warning("storage_unavailable", store=exc.store, operation=exc.operation, cause=str(exc))
+    return Unavailable("object storage is unavailable", retry_after=STORAGE_RETRY_AFTER_S)
+
+
+async def handle_storage_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StorageUnavailableError | ObjectNotFound)
+    return enlarger_error_response(http_error(exc))
+
+
 async def handle_http_exception(_: Request, exc: Exception) -> Response:
     """Starlette's own errors (unknown route, wrong method) in the same JSON shape."""
     assert isinstance(exc, HTTPException)
@@ -57,6 +75,8 @@ async def handle_http_exception(_: Request, exc: Exception) -> Response:
 
 EXCEPTION_HANDLERS = {
     EnlargerError: handle_enlarger_error,
+    StorageUnavailableError: handle_storage_error,
+    ObjectNotFound: handle_storage_error,
     HTTPException: handle_http_exception,
 }
 

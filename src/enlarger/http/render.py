@@ -21,8 +21,9 @@ from enlarger.dialects import Dialect
 from enlarger.errors import DeadlineExceeded, NotFound
 from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
 from enlarger.http.pool import RenderPool
+from enlarger.http.sources import Located, locate
 from enlarger.imaging import RenderOptions, render
-from enlarger.origins.base import Origin, Source
+from enlarger.origins.base import Origin
 from enlarger.settings import Settings
 from enlarger.spec.canonical import canonical
 from enlarger.spec.model import Format, RenderSpec
@@ -69,14 +70,16 @@ class Renderer:
         negotiated, path = self._negotiate(request)
         for prefix, origin in origins:
             if path.startswith(prefix):
-                return await self._within_deadline(
+                return await self._respond_in_time(
                     request, negotiated, origin, path.removeprefix(prefix)
                 )
         raise NotFound("no such image")
 
-    async def _within_deadline(
+    async def _respond_in_time(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
     ) -> Response:
+        """Render ``path`` from ``origin`` per an already parsed request, under the deadline:
+        locate every source the spec names, answer 304 or read them, render, respond."""
         deadline = asyncio.timeout(self._server.deadline_s)
         try:
             async with deadline:
@@ -102,13 +105,13 @@ class Renderer:
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
     ) -> Response:
-        source = await origin.locate(path)
-        headers = self._cache_headers(source, negotiated)
+        located = await locate(origin, path, negotiated.spec)
+        headers = self._cache_headers(located, negotiated)
         if none_match(request.headers.get("if-none-match"), headers["etag"]):
             return Response(status_code=304, headers=headers)
-        data = await source.read()
+        sources = await located.read()
         spec, accepted, options = negotiated.spec, negotiated.accepted, self._options
-        rendered = await self._pool.run(lambda: render(data, spec, accepted, options))
+        rendered = await self._pool.run(lambda: render(sources, spec, accepted, options))
         headers["content-type"] = rendered.format.media_type
         headers["content-length"] = str(len(rendered.data))
         if spec.output.dl is not None:
@@ -117,17 +120,13 @@ class Renderer:
         body = b"" if request.method == "HEAD" else rendered.data
         return Response(body, headers=headers)
 
-    def _cache_headers(self, source: Source, negotiated: Negotiated) -> dict[str, str]:
+    def _cache_headers(self, located: Located, negotiated: Negotiated) -> dict[str, str]:
         accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
-        etag = strong_etag(
-            self._version,
-            source.identity,
-            canonical(negotiated.spec),
-            accepted,
-        )
+        main, *extras = located.identities()
+        etag = strong_etag(self._version, main, canonical(negotiated.spec), accepted, *extras)
         headers = {
             "etag": etag,
-            "last-modified": http_date(source.mtime),
+            "last-modified": http_date(located.mtime),
             "cache-control": self._server.cache_control,
         }
         if negotiated.max_age is not None:

@@ -2,7 +2,9 @@
 
 Public API: ``probe(data) -> SourceFacts`` reads a header without decoding;
 ``check_pixels(facts, limit)`` refuses sources over the pixel limit;
-``render(data, spec, accepted, options) -> Rendered`` runs the whole pipeline;
+``render(data | Sources, spec, accepted, options) -> Rendered`` runs the whole pipeline
+(``Sources``: the main source plus the extras a spec names, such as a watermark);
+``read_exif_tags(data) -> ExifTags`` reads the EXIF block from the header;
 ``decode_preview(data, facts, side) -> Pixels`` decodes once, shrunk on load, into small sRGB
 pixels (upload validation); ``writable_formats`` says what this libvips can encode.
 The optimizer's pixel work: ``decode_source``, ``encode_lossy``/``encode_lossless``,
@@ -20,10 +22,12 @@ from enlarger.imaging.api import (
     Pixels,
     Rendered,
     RenderOptions,
+    Sources,
     check_pixels,
     decode_preview,
     render,
 )
+from enlarger.imaging.exif import ExifTags, read_exif_tags
 from enlarger.imaging.formats import writable_formats
 from enlarger.imaging.lossless import Lossless, optimize_lossless
 from enlarger.imaging.optimize_encode import encode_lossless, encode_lossy
@@ -36,11 +40,13 @@ pyvips.cache_set_max_mem(0)
 pyvips.cache_set_max_files(0)
 
 __all__ = [
+    "ExifTags",
     "Lossless",
     "Pixels",
     "RenderOptions",
     "Rendered",
     "Source",
+    "Sources",
     "check_pixels",
     "decode_preview",
     "decode_source",
@@ -49,6 +55,7 @@ __all__ = [
     "optimize_lossless",
     "perceptual_score",
     "probe",
+    "read_exif_tags",
     "render",
     "writable_formats",
 ]

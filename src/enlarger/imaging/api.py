@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from enlarger.errors import InvalidParameter, TooManyPixels
 from enlarger.imaging.encode import encode
@@ -37,6 +38,15 @@ class Pixels:
 
 
 @dataclass(frozen=True, slots=True)
+class Sources:
+    """The bytes one render reads: the main source, and the extras its spec names by role
+    (``RenderSpec.extra_sources``: a watermark, a blend image, a mask)."""
+
+    main: bytes
+    extras: Mapping[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
     data: bytes
     format: Format
@@ -45,14 +55,22 @@ class Rendered:
 
 
 def render(
-    data: bytes, spec: RenderSpec, accepted: frozenset[Format], options: RenderOptions
+    source: bytes | Sources,
+    spec: RenderSpec,
+    accepted: frozenset[Format],
+    options: RenderOptions,
 ) -> Rendered:
-    """Render ``data`` per ``spec``: probe, pixel limit, format, plan, pipeline, encode.
+    """Render ``source`` per ``spec``: probe, pixel limit, format, plan, pipeline, encode.
+
+    ``source`` is the main source's bytes, or ``Sources`` when the spec names extras
+    (they reach the pipeline's steps as ``Run.extras``).
 
     Raises ``UnprocessableImage`` (undecodable source), ``TooManyPixels`` (checked on the
     header, before any decoding), ``OutputTooLarge`` and ``InvalidParameter`` (a format
     this libvips cannot write).
     """
+    sources = source if isinstance(source, Sources) else Sources(source)
+    data = sources.main
     facts = probe(data)
     check_pixels(facts, options.max_source_pixels)
     writable = writable_formats()
@@ -61,7 +79,8 @@ def render(
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
     plan = make_plan(spec, facts, options.max_output_side)
     with decode_errors():
-        done = run_steps(Run(data=data, spec=spec, facts=facts, plan=plan, format=fmt))
+        start = Run(data, spec, facts, plan, fmt, extras=sources.extras)
+        done = run_steps(start)
         encoded = encode(
             done.image,
             fmt,

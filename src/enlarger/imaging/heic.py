@@ -22,7 +22,8 @@ HEIC_LOADER = "heif"
 
 
 def heic_facts(data: bytes) -> SourceFacts:
-    """Header facts of a HEIC image, as pillow-heif will decode it; 422 when unreadable."""
+    """Header facts of a HEIC image, as pillow-heif will decode it (its primary image: one
+    frame); 422 when unreadable."""
     with _heic_errors("read"):
         heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
         grey = heif.mode.startswith("L")
@@ -35,7 +36,6 @@ def heic_facts(data: bytes) -> SourceFacts:
             bands=(1 if grey else 3) + has_alpha,
             interpretation="b-w" if grey else "srgb",
             has_icc=bool(heif.info.get("icc_profile")),
-            pages=len(heif),
         )
 
 

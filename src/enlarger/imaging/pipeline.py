@@ -1,5 +1,7 @@
 """The fixed order of the pixel pipeline. Each step is one function ``Run -> Run``.
 
+0. analyse: ``ANALYSERS`` may replan before anything is decoded (``analyse.py``)
+
 1. load: shrink-on-load decode at the Plan's scale, keeping only the part the Plan
    shows, in 8-bit sRGB or greyscale (CMYK/ICC sources converted here)
 2. orient: the Plan's orientation (EXIF or ``orient``), then ``flip``
@@ -17,8 +19,9 @@ Encoding (``encode.py``) follows.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from enlarger.imaging.analyse import Replan, replan
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.alpha import alpha
 from enlarger.imaging.steps.colour import colour
@@ -47,8 +50,12 @@ STEPS: tuple[Step, ...] = (
     alpha,
 )
 
+#: content-dependent replanning (trim, faces) before the load step; none yet.
+ANALYSERS: tuple[Replan, ...] = ()
 
-def run_steps(run: Run) -> Run:
+
+def run_steps(run: Run, analysers: Sequence[Replan] = ANALYSERS) -> Run:
+    run = replan(run, analysers)
     for step in STEPS:
         run = step(run)
     return run

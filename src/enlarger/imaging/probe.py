@@ -36,7 +36,8 @@ def probe(data: bytes) -> SourceFacts:
         bands=image.bands,
         interpretation=str(image.interpretation),
         has_icc=image.get_typeof("icc-profile-data") != 0,
-        pages=_int_field(image, "n-pages", 1),
+        frames=_int_field(image, "n-pages", 1),
+        delays=_delays(image),
     )
 
 
@@ -44,6 +45,13 @@ def _orientation(image: pyvips.Image) -> int:
     """The EXIF orientation; values outside 1-8 (broken tags) count as upright."""
     value = _int_field(image, "orientation", 1)
     return value if 1 <= value <= 8 else 1
+
+
+def _delays(image: pyvips.Image) -> tuple[int, ...]:
+    """Frame delays in ms (libvips' ``delay``: one per frame, GIF and WebP animations)."""
+    if image.get_typeof("delay") == 0:
+        return ()
+    return tuple(int(delay) for delay in image.get("delay"))
 
 
 def _int_field(image: pyvips.Image, name: str, default: int) -> int:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from enlarger.spec.facts import SourceFacts
@@ -18,6 +19,11 @@ UNLOADED = Box(0, 0, 1, 1)
 class Run:
     """One render in progress. Each step returns a new ``Run`` (usually a new ``image``).
 
+    ``extras`` are the bytes of the spec's extra sources by role (``RenderSpec.extra_sources``:
+    a watermark, a blend image), for the steps that draw them. ``all_frames``: the load
+    step decodes every frame of an animated source, stacked vertically (``page-height``
+    is one frame's height); by default, and for stills, only the first frame.
+
     Set by the load step: ``keep_profile``, the source's ICC profile is embedded in the
     output (``cs=origin`` with a profile other than sRGB), so its pixels stay unconverted;
     ``view``, the box of the oriented frame (full-size units) that ``image`` covers.
@@ -28,6 +34,8 @@ class Run:
     facts: SourceFacts
     plan: Plan
     format: Format
+    extras: Mapping[str, bytes] = field(default_factory=dict)
+    all_frames: bool = False
     image: Any = None  # pyvips.Image once loaded (pyvips ships no type hints)
     keep_profile: bool = False
     view: Box = UNLOADED

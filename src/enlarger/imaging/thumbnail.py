@@ -11,9 +11,18 @@ from enlarger.spec.facts import SourceFacts
 
 
 def thumbnail(
-    data: bytes, facts: SourceFacts, width: int, height: int, *, no_rotate: bool = False
+    data: bytes,
+    facts: SourceFacts,
+    width: int,
+    height: int,
+    *,
+    no_rotate: bool = False,
+    all_frames: bool = False,
 ) -> Any:
     """``data`` (``probe``'s ``facts``) decoded at exactly ``width`` x ``height``.
+
+    ``all_frames``: every frame of a multi-frame source, each at that size, stacked
+    vertically with ``page-height`` set (libvips' ``n=-1``); stills decode as usual.
 
     libvips shrinks on load where the format allows (JPEG by up to 8, WebP to any size).
     ``fail_on=error`` is given as a loader option: the keyword argument of the same name
@@ -29,5 +38,5 @@ def thumbnail(
         height=height,
         size="force",
         no_rotate=no_rotate,
-        option_string="fail_on=error",
+        option_string="fail_on=error,n=-1" if all_frames and facts.frames > 1 else "fail_on=error",
     )

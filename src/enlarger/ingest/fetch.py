@@ -3,8 +3,9 @@
 Every hop (the URL and each redirect target) is checked for scheme and connected only to
 vetted addresses. Limits: the byte limit is enforced on ``Content-Length`` and again while
 streaming (413); ``timeout_s`` bounds the whole fetch including redirects, and connect
-and read get the same bound each. Timeouts answer 504 (the upstream was too slow);
-DNS failures, refused connections, protocol errors and non-2xx answers 422.
+and read get the same bound each. Timeouts answer 504 (the upstream was too slow: a
+transient failure that jobs retry); DNS failures, refused connections, protocol errors
+and non-2xx answers 422.
 """
 
 from __future__ import annotations

@@ -1,25 +1,20 @@
 """What an upload's response tells about the picture: EXIF summary and dominant colour.
 
-EXIF is read with Pillow from the header only (``Image.open`` is lazy); GPS is dropped
-unless ``keep_gps``. The dominant colour works on a small RGB preview: the most common
+EXIF tags come from the header through ``imaging.read_exif_tags`` (nothing decoded); GPS
+is dropped unless ``keep_gps``. The dominant colour works on a small RGB preview: the most common
 bucket of a 4-bit-per-channel histogram, reported as the mean of the pixels in it.
 """
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any
 
-import pillow_heif
-from PIL import Image, UnidentifiedImageError
-
-pillow_heif.register_heif_opener()
+from enlarger.imaging import read_exif_tags
 
 _MAKE, _MODEL, _DATETIME = 0x010F, 0x0110, 0x0132
-_EXIF_IFD, _GPS_IFD = 0x8769, 0x8825
 _DATETIME_ORIGINAL, _OFFSET_ORIGINAL, _LENS_MODEL = 0x9003, 0x9011, 0xA434
 _GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
 
@@ -40,15 +35,10 @@ class ExifSummary:
 
 def read_exif(data: bytes, keep_gps: bool) -> ExifSummary:
     """Summarise the camera facts in ``data``'s EXIF block; empty when there is none."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            exif = image.getexif()
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-        return ExifSummary()
-    detail = exif.get_ifd(_EXIF_IFD)
+    tags = read_exif_tags(data)
+    exif, detail, gps = tags.ifd0, tags.exif, tags.gps
     latitude = longitude = None
     if keep_gps:
-        gps = exif.get_ifd(_GPS_IFD)
         latitude = _coordinate(gps.get(_GPS_LAT), gps.get(_GPS_LAT_REF), "S")
         longitude = _coordinate(gps.get(_GPS_LON), gps.get(_GPS_LON_REF), "W")
     return ExifSummary(

@@ -8,7 +8,6 @@ next identical upload overwrites with the same bytes and records.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -19,18 +18,16 @@ from enlarger.catalog.images import DuplicateImage, add_image, find_image_by_sha
 from enlarger.catalog.jobs import enqueue
 from enlarger.catalog.models import Image
 from enlarger.catalog.types import Session, sessionmaker
-from enlarger.ingest.blurhash import encode as blurhash
 from enlarger.ingest.fetch import fetch_image
 from enlarger.ingest.image_views import CONVERT_JOB
-from enlarger.ingest.metadata import dominant_colour, read_exif
-from enlarger.ingest.validate import Validated, validate
+from enlarger.ingest.inspection import Inspection, inspect_upload
 from enlarger.security.ssrf import check_url, resolve
 from enlarger.settings import Settings
 from enlarger.storage.keys import original_key
 from enlarger.storage.protocol import ObjectStore
 
 T = TypeVar("T")
-#: runs pixel work off the event loop (the render pool's ``run``, or a plain thread).
+#: runs CPU work off the event loop (the render pool's ``run``, or a plain thread).
 PixelRunner = Callable[[Callable[[], T]], Awaitable[T]]
 
 
@@ -49,7 +46,7 @@ class Ingestor:
         settings: Settings,
         store: ObjectStore,
         sessions: sessionmaker[Session],
-        run_pixels: PixelRunner[Validated] | None = None,
+        run_pixels: PixelRunner[Inspection] | None = None,
         dispatch: Callable[[], None] = lambda: None,
     ) -> None:
         self._ingest = settings.ingest
@@ -79,38 +76,17 @@ class Ingestor:
     async def from_bytes(self, data: bytes, callback_url: str | None = None) -> Ingested:
         """Validate and record ``data``; a duplicate returns the existing image."""
         await self.check_callback(callback_url)
-        max_bytes = self._ingest.max_upload_bytes
-        validated = await self._run_pixels(lambda: validate(data, max_bytes, self._max_pixels))
-        sha256 = hashlib.sha256(data).hexdigest()
-        existing = await anyio.to_thread.run_sync(self._find, sha256)
+        limits = (self._ingest.max_upload_bytes, self._max_pixels, self._ingest.keep_gps)
+        inspection = await self._run_pixels(lambda: inspect_upload(data, *limits))
+        existing = await anyio.to_thread.run_sync(self._find, inspection.sha256)
         if existing is not None:
             return Ingested(existing, created=False, job_id=None)
-        image = self._describe(data, sha256, validated, callback_url)
-        await self._store.put(image.original_key, data, validated.kind.media_type)
+        image = _describe(len(data), inspection, callback_url)
+        await self._store.put(image.original_key, data, inspection.validated.kind.media_type)
         ingested = await anyio.to_thread.run_sync(self._record, image)
         if ingested.created:
             self._dispatch()
         return ingested
-
-    def _describe(
-        self, data: bytes, sha256: str, validated: Validated, callback_url: str | None
-    ) -> Image:
-        facts, preview = validated.facts, validated.preview
-        return Image(
-            sha256=sha256,
-            original_key=original_key(sha256, validated.kind.extension),
-            format=validated.kind.name,
-            width=facts.oriented_width,
-            height=facts.oriented_height,
-            bytes=len(data),
-            orientation=facts.orientation,
-            has_alpha=facts.has_alpha,
-            color_space=facts.interpretation,
-            exif=read_exif(data, self._ingest.keep_gps).as_json(),
-            dominant_color=dominant_colour(preview.rgb),
-            blurhash=blurhash(preview.rgb, preview.width, preview.height),
-            callback_url=callback_url,
-        )
 
     def _find(self, sha256: str) -> Image | None:
         with self._sessions() as session:
@@ -129,6 +105,25 @@ class Ingestor:
                 raise
             return Ingested(winner, created=False, job_id=None)
         return Ingested(image, created=True, job_id=job_id)
+
+
+def _describe(size: int, inspection: Inspection, callback_url: str | None) -> Image:
+    kind, facts, sha256 = inspection.validated.kind, inspection.validated.facts, inspection.sha256
+    return Image(
+        sha256=sha256,
+        original_key=original_key(sha256, kind.extension),
+        format=kind.name,
+        width=facts.oriented_width,
+        height=facts.oriented_height,
+        bytes=size,
+        orientation=facts.orientation,
+        has_alpha=facts.has_alpha,
+        color_space=facts.interpretation,
+        exif=inspection.exif,
+        dominant_color=inspection.dominant_colour,
+        blurhash=inspection.blurhash,
+        callback_url=callback_url,
+    )
 
 
 async def _in_thread(fn: Callable[[], T]) -> T:

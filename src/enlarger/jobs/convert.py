@@ -14,7 +14,7 @@ from enlarger.catalog.images import get_image
 from enlarger.imaging import render
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
 from enlarger.jobs.registry import HandlerRegistry, JobContext
-from enlarger.presets import spec_hash, validate_presets
+from enlarger.presets import spec_hash
 from enlarger.services import render_options
 from enlarger.spec.canonical import canonical
 from enlarger.storage.keys import derivative_key
@@ -34,12 +34,11 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
         if image is None:
             raise PermanentJobError(f"image {image_id!r} is not in the catalog")
         sha256, original_key = image.sha256, image.original_key
-    specs = validate_presets(context.settings.presets)
     store = context.store
     original = context.run_async(store.get(original_key))
     options = render_options(context.settings.render)
     outputs: list[tuple[DerivativeRecord, bytes, str]] = []
-    for preset, spec in specs.items():
+    for preset, spec in context.presets.items():
         rendered = render(original, spec, frozenset(), options)
         canonical_spec = canonical(spec)
         key = derivative_key(sha256, preset, spec_hash(canonical_spec), rendered.format.extension)

@@ -16,6 +16,7 @@ from enlarger.catalog.models import Job, JobStatus
 from enlarger.catalog.types import Session, sessionmaker
 from enlarger.errors import ConfigError
 from enlarger.jobs.protocol import ClaimedJob
+from enlarger.presets import PresetSpecs, validate_presets
 from enlarger.settings import Settings
 from enlarger.storage.protocol import ObjectStore
 
@@ -25,15 +26,21 @@ T = TypeVar("T")
 
 
 class JobContext:
-    """What handlers may use: settings, catalog sessions and the object store."""
+    """What handlers may use: settings, parsed presets, catalog sessions and the object store.
+
+    ``presets`` are the services' parsed presets; without them ``settings.presets`` are
+    parsed here, once.
+    """
 
     def __init__(
         self,
         settings: Settings,
         sessions: sessionmaker[Session],
         open_store: Callable[[], ObjectStore],
+        presets: PresetSpecs | None = None,
     ) -> None:
         self.settings = settings
+        self.presets = validate_presets(settings.presets) if presets is None else presets
         self.sessions = sessions
         self._open_store = open_store
         self._store: ObjectStore | None = None

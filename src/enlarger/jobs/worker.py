@@ -24,31 +24,31 @@ from enlarger.jobs.protocol import JobQueue
 from enlarger.jobs.rabbitmq import RabbitQueue
 from enlarger.jobs.registry import JobContext, build_registry
 from enlarger.jobs.runner import JobRunner
+from enlarger.presets import PresetSpecs
 from enlarger.services import open_services
-from enlarger.settings import Settings
+from enlarger.settings import QueueEngine, Settings
 from enlarger.storage import ObjectStore, open_configured
 
 log = structlog.get_logger("enlarger.jobs")
 
-ENGINES = ("embedded", "rabbitmq")
+ENGINES = tuple(engine.value for engine in QueueEngine)
 
 
 def build_queue(
     settings: Settings,
     sessions: sessionmaker[Session],
     open_store: Callable[[], ObjectStore] | None = None,
+    presets: PresetSpecs | None = None,
 ) -> JobQueue:
-    """The configured engine with every registered job kind (presets were validated when
-    the services opened)."""
+    """The configured engine with every registered job kind; ``presets`` are the services'
+    parsed presets (``JobContext`` parses ``settings.presets`` without them)."""
     registry = build_registry(settings)
-    context = JobContext(settings, sessions, open_store or (lambda: open_configured(settings)))
+    store = open_store or (lambda: open_configured(settings))
+    context = JobContext(settings, sessions, store, presets)
     runner = JobRunner(registry, context, settings.jobs)
-    engine = settings.jobs.queue_engine
-    if engine == "embedded":
-        return EmbeddedQueue(runner)
-    if engine == "rabbitmq":
+    if settings.jobs.queue_engine is QueueEngine.RABBITMQ:
         return RabbitQueue(runner)
-    raise ConfigError(f"queue_engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    return EmbeddedQueue(runner)
 
 
 class Worker:
@@ -91,6 +91,7 @@ def embedded_worker(
     settings: Settings,
     sessions: sessionmaker[Session],
     open_store: Callable[[], ObjectStore] | None = None,
+    presets: PresetSpecs | None = None,
 ) -> Worker:
     """The background jobs of ``enlarger serve``, not started yet.
 
@@ -99,16 +100,17 @@ def embedded_worker(
     upload API calls after a transaction that enqueued jobs.
     """
     slots = job_slots(settings) if settings.server.embedded_worker else 0
-    return Worker(build_queue(settings, sessions, open_store), slots)
+    return Worker(build_queue(settings, sessions, open_store, presets), slots)
 
 
 def start_embedded_worker(
     settings: Settings,
     sessions: sessionmaker[Session],
     open_store: Callable[[], ObjectStore] | None = None,
+    presets: PresetSpecs | None = None,
 ) -> Worker:
     """``embedded_worker``, started; call ``.stop()`` at shutdown."""
-    worker = embedded_worker(settings, sessions, open_store)
+    worker = embedded_worker(settings, sessions, open_store, presets)
     worker.start()
     return worker
 
@@ -134,7 +136,7 @@ def run_worker(settings: Settings, concurrency: int | None = None) -> None:
     ``concurrency`` overrides ``worker_slots``.
     """
     services = open_services(settings)
-    queue = build_queue(settings, services.sessions, lambda: services.store)
+    queue = build_queue(settings, services.sessions, lambda: services.store, services.preset_specs)
     slots = concurrency or job_slots(settings)
     worker = Worker(queue, slots)
 
@@ -145,7 +147,7 @@ def run_worker(settings: Settings, concurrency: int | None = None) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     worker.start()
-    log.info("worker started", engine=settings.jobs.queue_engine, concurrency=slots)
+    log.info("worker started", engine=settings.jobs.queue_engine.value, concurrency=slots)
     worker.wait()
     worker.stop()
     services.close()

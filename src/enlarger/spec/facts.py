@@ -16,6 +16,9 @@ class SourceFacts:
     ``loader`` is libvips' format name ("jpeg", "png", "webp", "gif", "heif", "tiff", ...),
     except that AV1-compressed HEIF is "avif" (HEIC stays "heif").
     ``interpretation`` is libvips' name ("srgb", "b-w", "cmyk", "rgb16", "grey16", ...).
+    ``frames`` counts the pages an animated (or multi-page) source holds, each
+    ``width`` x ``height``; ``delays`` is each frame's display time in ms, empty for stills
+    (and for pages without timing). Renders decode the first frame unless asked for all.
     """
 
     width: int
@@ -26,7 +29,8 @@ class SourceFacts:
     bands: int = 3
     interpretation: str = "srgb"
     has_icc: bool = False
-    pages: int = 1
+    frames: int = 1
+    delays: tuple[int, ...] = ()
 
     @property
     def oriented_width(self) -> int:

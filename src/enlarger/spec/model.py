@@ -6,6 +6,7 @@ Pure values only: no I/O and no pyvips. A ``RenderSpec`` is built once at the ed
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -260,3 +261,9 @@ class RenderSpec:
     orientation: Orientation = field(default_factory=Orientation)
     output: Output = field(default_factory=Output)
     effects: Effects = field(default_factory=Effects)
+
+    def extra_sources(self) -> Mapping[str, str]:
+        """Other images this render draws (role -> path in the main source's origin): a
+        watermark, a blend image, a mask. Located and read with the main source, and part
+        of the ETag. No parameter names one yet."""
+        return {}

@@ -13,8 +13,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Protocol
 
-from enlarger.errors import Unavailable
-
 _STAGING_SUFFIX = re.compile(r"#\d+$")
 
 
@@ -35,17 +33,17 @@ class InvalidKeyError(StorageError, ValueError):
     or ends in ``#<digits>``."""
 
 
-class StorageUnavailableError(StorageError, Unavailable):
-    """The backend failed (I/O, network, permissions). Reaches clients as a 503."""
+class StorageUnavailableError(StorageError):
+    """The backend failed (I/O, network, permissions); ``http.errors`` answers 503."""
 
     def __init__(self, store: str, operation: str) -> None:
-        Unavailable.__init__(self, "object storage is unavailable", retry_after=5)
+        super().__init__(f"{operation} failed on {store}")
         self.store = store
         self.operation = operation
 
     def __str__(self) -> str:
         # obstore appends a multi-line debug dump to its messages; keep the summary line.
-        cause = str(self.__cause__ or self.message).strip().splitlines()[0]
+        cause = str(self.__cause__ or "unavailable").strip().splitlines()[0]
         return f"{self.operation} failed on {self.store}: {cause}"
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.jobs import enqueue, get_job
 from enlarger.catalog.models import Job, JobStatus, utcnow
+from enlarger.errors import FetchFailed, FetchTimeout
 from enlarger.jobs import lifecycle
 from enlarger.jobs.backoff import backoff_delay
 from enlarger.jobs.protocol import ClaimedJob
@@ -203,3 +204,25 @@ def test_finished_listeners_run_in_the_finishing_transaction(
     with sessions() as session:
         follow = session.scalars(select(Job).where(Job.kind == "follow-up")).one()
     assert follow.payload == {"after": job_id, "outcome": expected}
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (FetchTimeout("the URL did not answer within 15s"), JobStatus.QUEUED),
+        (FetchFailed("the URL answered HTTP 404"), JobStatus.FAILED),
+    ],
+)
+def test_a_fetch_timeout_is_retried_and_a_client_error_is_not(
+    sessions: sessionmaker[Session], tmp_path: Path, error: Exception, outcome: JobStatus
+) -> None:
+    def handler(_context: JobContext, _job: ClaimedJob) -> None:
+        raise error
+
+    registry = HandlerRegistry()
+    registry.register("k", handler)
+    jobs = runner(sessions, tmp_path, registry)
+    add_jobs(sessions, 1)
+    claimed = jobs.claim_next("w1")
+    assert claimed is not None
+    assert jobs.run(claimed) is outcome

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from enlarger.http.errors import http_error
 from enlarger.storage import (
     ObjectNotFound,
     ObjectStore,
@@ -88,7 +89,7 @@ async def test_broken_primary_and_a_miss_on_the_secondary_is_unavailable(tmp_pat
     store = ReplicatedStore(broken_local(tmp_path), local_store(tmp_path, "s"))
     with pytest.raises(StorageUnavailableError) as error:
         await store.get("k")
-    assert error.value.status == 503
+    assert http_error(error.value).status == 503
     with pytest.raises(StorageUnavailableError):
         await store.exists("k")
 

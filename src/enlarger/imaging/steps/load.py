@@ -6,6 +6,8 @@ import dataclasses
 import math
 from typing import Any
 
+import pyvips
+
 from enlarger.imaging.colours import is_grey
 from enlarger.imaging.frame import to_oriented, to_stored
 from enlarger.imaging.state import Run
@@ -26,10 +28,17 @@ def load(run: Run) -> Run:
     decoded into memory: thumbnail reads its source in order only, while the orient,
     smartcrop, rotate and blur steps read out of order. That part is at output scale, or
     for upscales at most the region at full size.
+
+    With ``Run.all_frames`` every frame is decoded and cut alike, and stays stacked.
     """
     width, height = load_size(run.facts, run.plan)
-    shrunk = thumbnail(run.data, run.facts, width, height, no_rotate=True)
-    image, view = _cut_to_view(shrunk, run)
+    shrunk = thumbnail(
+        run.data, run.facts, width, height, no_rotate=True, all_frames=run.all_frames
+    )
+    if shrunk.height > height:
+        image, view = _cut_frames(shrunk, height, run)
+    else:
+        image, view = _cut_to_view(shrunk, run)
     keep = keeps_origin_profile(image, run.spec, run.format)
     working = to_working_space(image, keep_profile=keep, colour=_paints_colour(run))
     return dataclasses.replace(run, image=working.copy_memory(), keep_profile=keep, view=view)
@@ -61,6 +70,17 @@ def _cut_to_view(image: Any, run: Run) -> tuple[Any, Box]:
     if (left, top, right, bottom) != (0, 0, image.width, image.height):
         image = image.crop(left, top, right - left, bottom - top)
     return image, to_oriented(cut, stored_size, plan.orientation, flip)
+
+
+def _cut_frames(stack: Any, frame_height: int, run: Run) -> tuple[Any, Box]:
+    """``_cut_to_view`` for each frame of a vertical ``stack``, stacked again."""
+    frames = [
+        _cut_to_view(stack.crop(0, top, stack.width, frame_height), run)
+        for top in range(0, stack.height, frame_height)
+    ]
+    joined = pyvips.Image.arrayjoin([image for image, _ in frames], across=1)
+    joined.set_type(pyvips.GValue.gint_type, "page-height", frames[0][0].height)
+    return joined, frames[0][1]
 
 
 def _outward(start: float, length: float, scale: float, limit: int) -> tuple[int, int]:

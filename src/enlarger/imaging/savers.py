@@ -1,0 +1,111 @@
+"""The one table of output formats: each ``Format``'s libvips saver, its options, and the
+check that this build can write it. ``encode`` and ``writable_formats`` both read it, so
+a format is writable exactly when it has a saver here.
+
+Every ``Format`` is either in ``SAVERS`` or in ``REFUSED`` (a format the URL grammar
+names but no saver writes: renders refuse it with 400); a test holds this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyvips
+
+from enlarger.spec.model import Auto, Format, Output
+
+#: zlib level for PNG: level 4 is several times faster than 9 for a few % more bytes.
+PNG_COMPRESSION = 4
+#: imgix ``chromasub`` -> libvips ``subsample_mode``. libvips writes 4:2:0 or 4:4:4 only,
+#: so 4:2:2 gets the full-resolution 4:4:4 (never less chroma than asked for).
+#: imgix defaults to 4:2:0 at every quality (libvips' "auto" turns it off from Q 90).
+_SUBSAMPLE = {444: "off", 422: "off", 420: "on"}
+
+
+@dataclass(frozen=True, slots=True)
+class Choices:
+    """What a saver's options depend on: the output's quality and the spec's output."""
+
+    quality: int
+    output: Output
+    avif_effort: int
+
+
+Options = Callable[[Choices], dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Saver:
+    """A libvips ``operation`` (``*save_buffer``) and the options it gets besides ``keep``.
+
+    ``encodes`` is a check beyond the operation existing (run once, by
+    ``writable_formats``), for savers whose codecs depend on how libvips was built.
+    """
+
+    operation: str
+    options: Options
+    encodes: Callable[[], bool] | None = None
+
+    def available(self) -> bool:
+        try:
+            pyvips.Operation.new_from_name(self.operation)
+        except pyvips.Error:
+            return False
+        return self.encodes is None or self.encodes()
+
+
+def _jpeg(progressive: bool) -> Options:
+    def options(choices: Choices) -> dict[str, Any]:
+        return {
+            "Q": choices.quality,
+            "interlace": progressive,
+            "optimize_coding": True,
+            "subsample_mode": _SUBSAMPLE[choices.output.chromasub or 420],
+        }
+
+    return options
+
+
+def _png(choices: Choices) -> dict[str, Any]:
+    return {"compression": PNG_COMPRESSION, "palette": Auto.COMPRESS in choices.output.auto}
+
+
+def _lossy_or_lossless(choices: Choices) -> dict[str, Any]:
+    return {"Q": choices.quality, "lossless": choices.output.lossless}
+
+
+def _avif(choices: Choices) -> dict[str, Any]:
+    return {
+        **_lossy_or_lossless(choices),
+        "compression": "av1",
+        "effort": choices.avif_effort,
+    }
+
+
+def _gif(_: Choices) -> dict[str, Any]:
+    return {}
+
+
+def _encodes_av1() -> bool:
+    """libheif may have been built with HEVC only: encode one tiny image to find out."""
+    try:
+        pyvips.Image.black(8, 8).heifsave_buffer(compression="av1", effort=0)
+    except pyvips.Error:
+        return False
+    return True
+
+
+SAVERS: Mapping[Format, Saver] = {
+    Format.JPG: Saver("jpegsave_buffer", _jpeg(progressive=False)),
+    Format.PJPG: Saver("jpegsave_buffer", _jpeg(progressive=True)),
+    Format.PNG: Saver("pngsave_buffer", _png),
+    Format.WEBP: Saver("webpsave_buffer", _lossy_or_lossless),
+    Format.AVIF: Saver("heifsave_buffer", _avif, encodes=_encodes_av1),
+    Format.GIF: Saver("gifsave_buffer", _gif),
+    Format.JXL: Saver("jxlsave_buffer", _lossy_or_lossless),
+}
+
+#: formats no saver writes (none today).
+REFUSED: frozenset[Format] = frozenset()
