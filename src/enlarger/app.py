@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from enlarger.dialects import ImgixDialect
+from enlarger.dialects import ImgixDialect, ThumborDialect
 from enlarger.errors import ConfigError
 from enlarger.http.auth import api_key_auth
 from enlarger.http.cors import AllowOrigin
@@ -27,10 +27,11 @@ from enlarger.http.images import upload_api
 from enlarger.http.jobs import job_routes
 from enlarger.http.pool import RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
+from enlarger.http.thumbor import thumbor_routes
 from enlarger.imaging import writable_formats
 from enlarger.jobs.worker import embedded_worker, running
 from enlarger.origins.local import WebFolder
-from enlarger.services import open_services, render_options, serving
+from enlarger.services import Services, open_services, render_options, serving
 from enlarger.settings import RenderSettings, Settings
 
 Component = Callable[[], AbstractAsyncContextManager[object]]
@@ -41,6 +42,7 @@ def build_app(settings: Settings) -> Starlette:
     options = render_options(settings.render)
     dialect = ImgixDialect(settings.render.sign_key, writable_formats())
     renderer = Renderer(settings, pool, options, dialect, renderer_version())
+    thumbor = Renderer(settings, pool, options, thumbor_dialect(settings), renderer_version())
     services = open_services(settings)
     worker = embedded_worker(
         settings, services.sessions, lambda: services.store, services.preset_specs
@@ -51,7 +53,7 @@ def build_app(settings: Settings) -> Starlette:
         *upload_api(services, pool, authorize, worker.dispatch).routes(),
         *DerivativeRoutes(services, renderer).routes(),
         *job_routes(services.sessions, authorize),
-        *web_folder(settings.render, renderer),  # catch-all: keep last
+        *url_dialects(settings, services, renderer, thumbor),  # catch-all: keep last
     ]
     components: list[Component] = [
         lambda: closing_pool(pool),
@@ -84,14 +86,37 @@ def renderer_version() -> str:
     return " ".join(parts)
 
 
-def web_folder(render: RenderSettings, renderer: Renderer) -> list[BaseRoute]:
+def thumbor_dialect(settings: Settings) -> ThumborDialect:
+    thumbor = settings.thumbor
+    return ThumborDialect(
+        thumbor.thumbor_key, thumbor.thumbor_unsafe, writable_formats(), thumbor.thumbor_prefix
+    )
+
+
+def url_dialects(
+    settings: Settings, services: Services, imgix: Renderer, thumbor: Renderer
+) -> list[BaseRoute]:
+    """The thumbor routes and the imgix web folder; the one at the root goes last.
+
+    With ``thumbor_prefix = "/"`` the web folder moves under ``imgix_prefix``.
+    """
+    folder = web_folder(settings.render)
+    thumbor_routes_ = thumbor_routes(services, thumbor, folder)
+    if folder is None:
+        return list(thumbor_routes_)
+    if settings.thumbor.thumbor_prefix.strip("/"):
+        return [*thumbor_routes_, *web_folder_routes(imgix, folder)]
+    imgix_prefix = settings.thumbor.imgix_prefix.strip("/") + "/"
+    return [*web_folder_routes(imgix, folder, imgix_prefix), *thumbor_routes_]
+
+
+def web_folder(render: RenderSettings) -> WebFolder | None:
     if render.originals is None:
-        return []
+        return None
     try:
-        origin = WebFolder(render.originals, render.max_source_bytes)
+        return WebFolder(render.originals, render.max_source_bytes)
     except OSError as exc:
         raise ConfigError(f"originals folder {render.originals} is not readable: {exc}") from exc
-    return list(web_folder_routes(renderer, origin))
 
 
 @asynccontextmanager

@@ -178,6 +178,18 @@ class IngestSettings(_Section):
     webhook_secret: str = ""
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ThumborSettings:
+    #: where thumbor URLs are served; "/" serves them at the root (a drop-in for thumbor).
+    thumbor_prefix: str = "/thumbor"
+    #: thumbor's SECURITY_KEY: the HMAC-SHA1 key of signed URLs (None: none pass).
+    thumbor_key: str | None = None
+    #: serve ``/unsafe/...`` URLs, which carry no signature.
+    thumbor_unsafe: bool = False
+    #: where the imgix web folder moves when ``thumbor_prefix`` is "/".
+    imgix_prefix: str = "/imgix"
+
+
 DEFAULT_PRESETS: Mapping[str, str] = {
     "thumb": "w=200&h=200&fit=crop&fm=webp",
     "small": "w=480&fit=max&fm=webp",
@@ -195,6 +207,7 @@ class Settings:
     catalog: CatalogSettings = CatalogSettings()
     jobs: JobSettings = JobSettings()
     ingest: IngestSettings = IngestSettings()
+    thumbor: ThumborSettings = ThumborSettings()
     presets: Mapping[str, str] = dataclasses.field(default_factory=lambda: dict(DEFAULT_PRESETS))
 
     @classmethod

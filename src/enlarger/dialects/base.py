@@ -21,12 +21,16 @@ class DialectRequest:
 
     ``path`` is the source the URL names, percent-decoded, without a leading slash.
     ``expires`` (unix seconds) is checked per request and is not part of the render:
-    two URLs that differ only in it share the ETag and every key.
+    two URLs that differ only in it share the ETag and every key. ``max_age`` (seconds)
+    replaces the server's Cache-Control lifetime; ``meta`` asks for the render's
+    geometry as JSON instead of the image (thumbor ``meta/``).
     """
 
     spec: RenderSpec
     path: str
     expires: int | None = None
+    max_age: int | None = None
+    meta: bool = False
 
     def check(self, now: float) -> None:
         """Raise ``Expired`` (410) when the URL is no longer served at ``now``."""

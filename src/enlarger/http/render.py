@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -36,6 +37,7 @@ class Negotiated:
     spec: RenderSpec
     accepted: frozenset[Format]
     varies: bool
+    max_age: int | None = None
 
 
 class Renderer:
@@ -60,8 +62,18 @@ class Renderer:
         The source path, less the route's ``prefix`` (``"i/"`` for ``/i/<id>``), is the
         path in ``origin``.
         """
-        negotiated, path = self._negotiate(request, prefix)
-        return await self._respond_in_time(request, negotiated, origin, path)
+        return await self.respond_in(request, ((prefix, origin),))
+
+    async def respond_in(self, request: Request, origins: Sequence[tuple[str, Origin]]) -> Response:
+        """``respond`` with the first origin whose prefix starts the URL's source path
+        (a dialect whose one route serves several origins: thumbor's ``i/<id>``)."""
+        negotiated, path = self._negotiate(request)
+        for prefix, origin in origins:
+            if path.startswith(prefix):
+                return await self._respond_in_time(
+                    request, negotiated, origin, path.removeprefix(prefix)
+                )
+        raise NotFound("no such image")
 
     async def _respond_in_time(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
@@ -79,17 +91,16 @@ class Renderer:
                 ) from None
             raise
 
-    def _negotiate(self, request: Request, prefix: str) -> tuple[Negotiated, str]:
+    def _negotiate(self, request: Request) -> tuple[Negotiated, str]:
         """Verify and parse through the dialect (403, 400), check expiry (410); the path."""
         raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
         raw_query: bytes = request.scope.get("query_string", b"")
         parsed = self._dialect.request(raw_path, raw_query)
         parsed.check(time.time())
-        if not parsed.path.startswith(prefix):
-            raise NotFound("no such image")
         varies = varies_with_accept(parsed.spec.output)
         accepted = accepted_formats(request.headers.get("accept"))
-        return Negotiated(parsed.spec, accepted, varies), parsed.path.removeprefix(prefix)
+        negotiated = Negotiated(parsed.spec, accepted, varies, parsed.max_age)
+        return negotiated, parsed.path
 
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
@@ -118,6 +129,8 @@ class Renderer:
             "last-modified": http_date(located.mtime),
             "cache-control": self._server.cache_control,
         }
+        if negotiated.max_age is not None:
+            headers["cache-control"] = f"public, max-age={negotiated.max_age}"
         if negotiated.varies:
             headers["vary"] = "Accept"
         return headers
@@ -129,10 +142,11 @@ def download_name(path: str, output: Format) -> str:
     return f"{stem}.{output.extension}"
 
 
-def web_folder_routes(renderer: Renderer, origin: Origin) -> list[Route]:
-    """``GET|HEAD /{path}``: imgix's web-folder source. A catch-all: mount it last."""
+def web_folder_routes(renderer: Renderer, origin: Origin, prefix: str = "") -> list[Route]:
+    """``GET|HEAD /{prefix}{path}``: imgix's web-folder source. Without a prefix a
+    catch-all: mount it last. ``prefix`` is empty or ends with a slash."""
 
     async def endpoint(request: Request) -> Response:
-        return await renderer.respond(request, origin)
+        return await renderer.respond(request, origin, prefix)
 
-    return [Route("/{path:path}", endpoint, methods=["GET", "HEAD"], name="render")]
+    return [Route(f"/{prefix}{{path:path}}", endpoint, methods=["GET", "HEAD"], name="render")]

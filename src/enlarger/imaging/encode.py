@@ -16,18 +16,29 @@ from enlarger.spec.model import Auto, Format, Output
 
 DEFAULT_QUALITY = 75
 COMPRESS_QUALITY = 45
+_LOSSY = frozenset({Format.JPG, Format.PJPG, Format.WEBP, Format.AVIF, Format.JXL})
 
 
 def encode(
     image: Any, fmt: Format, output: Output, *, keep_profile: bool, avif_effort: int
 ) -> bytes:
     """``image`` as ``fmt``; ``KeyError`` for a format without a saver (``render`` refuses
-    those first, through ``writable_formats``)."""
+    those first, through ``writable_formats``). With ``max_bytes``, lossy formats are
+    written again at a lower quality until they fit (or quality 1 is reached)."""
     saver = SAVERS[fmt]
     keep = pyvips.enums.ForeignKeep.ICC if keep_profile else pyvips.enums.ForeignKeep.NONE
     default = COMPRESS_QUALITY if Auto.COMPRESS in output.auto else DEFAULT_QUALITY
     # imgix allows q=0; libvips' savers start at 1
     quality = max(1, output.q) if output.q is not None else default
-    options = saver.options(Choices(quality, output, avif_effort))
-    data: bytes = getattr(image, saver.operation)(**options, keep=keep)
+
+    def save(quality: int) -> bytes:
+        options = saver.options(Choices(quality, output, avif_effort))
+        data: bytes = getattr(image, saver.operation)(**options, keep=keep)
+        return data
+
+    data = save(quality)
+    limit = output.max_bytes
+    while limit is not None and len(data) > limit and fmt in _LOSSY and quality > 1:
+        quality = max(1, min(quality - 5, int(quality * (limit / len(data)) ** 0.5)))
+        data = save(quality)
     return data

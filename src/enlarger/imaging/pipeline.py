@@ -9,6 +9,9 @@
 4. resize: exactly ``Plan.scaled``
 5. pad: to ``Plan.canvas`` (solid, blur, clamp)
 6. rotate: ``rot`` within the canvas
+   then effects, each skipped at once when its field is unset: grayscale, adjust
+   (brightness, contrast, saturation), rgb_shift, equalize, blur, sharpen, noise,
+   round_corner (``tone.py``, ``detail.py``, ``corners.py``), and ``turn``
 7. colour: the output's ICC profile (kept only for ``cs=origin``)
 8. alpha: flattened onto ``bg`` for formats without alpha; ``bg`` fills transparency
 Encoding (``encode.py``) follows.
@@ -22,16 +25,30 @@ from enlarger.imaging.analyse import Replan, replan
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.alpha import alpha
 from enlarger.imaging.steps.colour import colour
+from enlarger.imaging.steps.corners import round_corner
+from enlarger.imaging.steps.detail import blur, noise, sharpen
 from enlarger.imaging.steps.load import load
 from enlarger.imaging.steps.orient import orient
 from enlarger.imaging.steps.pad import pad
 from enlarger.imaging.steps.region import region
 from enlarger.imaging.steps.resize import resize
 from enlarger.imaging.steps.rotate import rotate
+from enlarger.imaging.steps.tone import adjust, equalize, grayscale, rgb_shift
+from enlarger.imaging.steps.turn import turn
 
 Step = Callable[[Run], Run]
 
-STEPS: tuple[Step, ...] = (load, orient, region, resize, pad, rotate, colour, alpha)
+STEPS: tuple[Step, ...] = (
+    load,
+    orient,
+    region,
+    resize,
+    pad,
+    rotate,
+    *(grayscale, adjust, rgb_shift, equalize, blur, sharpen, noise, round_corner, turn),
+    colour,
+    alpha,
+)
 
 #: content-dependent replanning (trim, faces) before the load step; none yet.
 ANALYSERS: tuple[Replan, ...] = ()

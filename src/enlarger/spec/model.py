@@ -168,6 +168,10 @@ class Geometry:
     focal: FocalPoint = FocalPoint()
     fill: FillMode | None = None
     fill_color: Color = WHITE
+    #: swap w and h when the box is portrait and the source landscape, or the reverse.
+    adaptive: bool = False
+    #: each requested side is first limited to the source's (thumbor ``no_upscale()``).
+    within_source: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +181,8 @@ class Orientation:
     rot: float = 0.0
     flip: Flip | None = None
     orient: int | None = None
+    #: quarter turns counter-clockwise (0, 90, 180, 270) of the finished image.
+    turn: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +197,60 @@ class Output:
     bg: Color | None = None
     auto: frozenset[Auto] = frozenset()
     dl: str | None = None
+    #: the largest encoded size; lossy quality is lowered until the output fits.
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Adjust:
+    """Tone changes: brightness and contrast in percent of the full range, -100 to 100
+    (0: unchanged); saturation a factor of the chroma (1: unchanged, 0: grey)."""
+
+    brightness: float = 0.0
+    contrast: float = 0.0
+    saturation: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class RgbShift:
+    """Per-channel offsets in percent of the full range, -100 to 100."""
+
+    red: float = 0.0
+    green: float = 0.0
+    blue: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Sharpen:
+    """Unsharp mask: ``amount`` of the edges added back, Gaussian ``radius`` in pixels."""
+
+    amount: float
+    radius: float
+    luminance_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RoundCorner:
+    """Elliptical corners of radii ``a`` x ``b`` px, painted ``color`` (or transparent)."""
+
+    a: int
+    b: int
+    color: Color = WHITE
+    transparent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Effects:
+    """Pixel effects applied to the finished geometry, in field order; None/False: skipped."""
+
+    grayscale: bool = False
+    adjust: Adjust | None = None
+    rgb_shift: RgbShift | None = None
+    equalize: bool = False
+    blur_sigma: float | None = None
+    sharpen: Sharpen | None = None
+    noise: float | None = None
+    round_corner: RoundCorner | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +260,7 @@ class RenderSpec:
     geometry: Geometry = field(default_factory=Geometry)
     orientation: Orientation = field(default_factory=Orientation)
     output: Output = field(default_factory=Output)
+    effects: Effects = field(default_factory=Effects)
 
     def extra_sources(self) -> Mapping[str, str]:
         """Other images this render draws (role -> path in the main source's origin): a

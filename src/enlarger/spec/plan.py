@@ -34,6 +34,9 @@ min/max width/height, rect, dpr, focal point, fill, orientation, rotation):
   ``entropy``/``edges`` ask the pipeline for a content-aware position, the directional
   one being the fallback.
 * **Rounding** to the nearest whole pixel, halves up; no side below 1 px.
+* **within_source** (thumbor ``no_upscale()``) limits each requested side to the
+  source's before anything else; **adaptive** (thumbor ``adaptive-fit-in``) swaps the
+  box's sides when it is landscape and the source portrait, or the reverse.
 * **rot** turns the image counter-clockwise *within* the frame, zoomed to cover it, so it
   never changes the canvas (unlike orient).
 * An output side above ``max_output_side`` raises ``OutputTooLarge`` when w or h asked
@@ -219,6 +222,9 @@ def _target_box(geometry: Geometry, source: Box, max_output_side: int) -> tuple[
     """The requested output box in device pixels, both sides known."""
     width = geometry.w.resolve(source.width) if geometry.w is not None else None
     height = geometry.h.resolve(source.height) if geometry.h is not None else None
+    if geometry.within_source:
+        width = min(width, source.width) if width is not None else None
+        height = min(height, source.height) if height is not None else None
     density = geometry.dpr if width is not None or height is not None else 1.0
     if geometry.ar is not None and geometry.fit in _ASPECT_FITS:
         width, height = _with_aspect(geometry.ar, width, height, source)
@@ -230,6 +236,8 @@ def _target_box(geometry: Geometry, source: Box, max_output_side: int) -> tuple[
     elif height is None:
         height = width * source.height / source.width
     width, height = width * density, height * density
+    if geometry.adaptive and (width - height) * (source.width - source.height) < 0:
+        width, height = height, width
     if geometry.fit is Fit.CROP:
         width = _limit(width, geometry.min_w, geometry.max_w, density)
         height = _limit(height, geometry.min_h, geometry.max_h, density)

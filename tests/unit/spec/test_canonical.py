@@ -12,11 +12,13 @@ from enlarger.spec.args import Filename
 from enlarger.spec.canonical import canonical, read_canonical
 from enlarger.spec.imgix import parse
 from enlarger.spec.model import (
+    Adjust,
     Anchor,
     Auto,
     Color,
     ColorSpace,
     Crop,
+    Effects,
     Extent,
     FillMode,
     Fit,
@@ -27,6 +29,9 @@ from enlarger.spec.model import (
     Output,
     Rect,
     RenderSpec,
+    RgbShift,
+    RoundCorner,
+    Sharpen,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
 
@@ -78,12 +83,15 @@ geometries = st.builds(
     focal=st.builds(FocalPoint, unit(), unit(), st.floats(1, 100)),
     fill=maybe(st.sampled_from(FillMode)),
     fill_color=colors,
+    adaptive=st.booleans(),
+    within_source=st.booleans(),
 )
 orientations = st.builds(
     Orientation,
     rot=st.floats(0, 360, exclude_max=True),
     flip=maybe(st.sampled_from(Flip)),
     orient=maybe(st.sampled_from((0, 1, 2, 3, 4, 5, 6, 7, 8, 90, 180, 270))),
+    turn=st.sampled_from((0, 90, 180, 270)),
 )
 outputs = st.builds(
     Output,
@@ -95,12 +103,30 @@ outputs = st.builds(
     bg=maybe(colors),
     auto=st.frozensets(st.sampled_from(Auto)),
     dl=maybe(valid_filenames),
+    max_bytes=maybe(st.integers(1, 10**9)),
+)
+percents = st.floats(-100, 100)
+effects = st.builds(
+    Effects,
+    grayscale=st.booleans(),
+    adjust=maybe(st.builds(Adjust, percents, percents, st.floats(0, 100))),
+    rgb_shift=maybe(st.builds(RgbShift, percents, percents, percents)),
+    equalize=st.booleans(),
+    blur_sigma=maybe(st.floats(0, 150, exclude_min=True)),
+    sharpen=maybe(st.builds(Sharpen, st.floats(0, 10), st.floats(0, 100), st.booleans())),
+    noise=maybe(st.floats(0, 100)),
+    round_corner=maybe(
+        st.builds(
+            RoundCorner, st.integers(0, 10_000), st.integers(0, 10_000), colors, st.booleans()
+        )
+    ),
 )
 specs = st.builds(
     RenderSpec,
     geometry=geometries,
     orientation=orientations,
     output=outputs,
+    effects=effects,
 )
 
 

@@ -1,0 +1,44 @@
+"""thumbor paths -> RenderSpec fields (pure: no server, no pixels)."""
+
+from __future__ import annotations
+
+import pytest
+
+from enlarger.errors import ClientError
+from enlarger.spec.model import Crop, Extent, Fit, Flip, Format, Rect
+from enlarger.spec.thumbor import parse_path
+
+
+def test_sizes_alignment_smart_and_filters() -> None:
+    draft, image = parse_path("-300x0/left/top/smart/filters:format(webp):quality(55)/a%20b.jpg")
+    geometry = draft.spec.geometry
+    assert image == "a b.jpg"
+    assert (geometry.w, geometry.h, geometry.fit) == (Extent(300), None, Fit.CROP)
+    # flipped first here, so the left of thumbor's flipped output is the source's right
+    assert geometry.crop == frozenset({Crop.RIGHT, Crop.TOP, Crop.EDGES})
+    assert draft.spec.orientation.flip is Flip.H
+    assert (draft.spec.output.fm, draft.spec.output.q) == (Format.WEBP, 55)
+
+
+def test_fit_in_fill_upscale_and_manual_crop() -> None:
+    draft, _ = parse_path("10x20:110x220/adaptive-fit-in/origx50/filters:fill(red):upscale()/p.png")
+    geometry = draft.spec.geometry
+    assert geometry.rect == Rect(Extent(10), Extent(20), Extent(100), Extent(200))
+    assert (geometry.w, geometry.h) == (Extent(1.0, relative=True), Extent(50))
+    assert (geometry.fit, geometry.adaptive) == (Fit.FILL, True)
+
+
+def test_defaults_are_thumbors() -> None:
+    draft, image = parse_path("i/abc123")
+    assert image == "i/abc123"
+    assert draft.spec.output.q == 80
+    assert draft.spec.geometry.fit is Fit.CROP
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["trim/a.jpg", "full-fit-in/10x10/a.jpg", "filters:blur()/a.jpg", "filters:x()/a.jpg"],
+)
+def test_unsupported_parts_and_bad_filters_are_400s(path: str) -> None:
+    with pytest.raises(ClientError):
+        parse_path(path)
