@@ -107,6 +107,16 @@ class IngestSettings:
     webhook_secret: str = ""
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class OptimizeSettings:
+    #: seconds an optimization result stays downloadable before the sweeper removes it.
+    result_ttl_s: float = 3600.0
+    #: seconds a ``wait: true`` optimization may take before it answers 503.
+    optimize_deadline_s: float = 120.0
+    #: seconds between sweeps of expired results.
+    sweep_interval_s: float = 60.0
+
+
 DEFAULT_PRESETS: Mapping[str, str] = {
     "thumb": "w=200&h=200&fit=crop&fm=webp",
     "small": "w=480&fit=max&fm=webp",
@@ -124,6 +134,7 @@ class Settings:
     catalog: CatalogSettings = CatalogSettings()
     jobs: JobSettings = JobSettings()
     ingest: IngestSettings = IngestSettings()
+    optimize: OptimizeSettings = OptimizeSettings()
     presets: Mapping[str, str] = dataclasses.field(default_factory=lambda: dict(DEFAULT_PRESETS))
 
     @classmethod
