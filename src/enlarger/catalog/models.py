@@ -210,9 +210,7 @@ class Optimization(Base):
     __table_args__ = (Index("ix_optimizations_key_created", "api_key_id", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_public_id)
-    api_key_id: Mapped[int | None] = mapped_column(
-        ForeignKey("api_keys.id", ondelete="SET NULL")
-    )
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="queued")
     input_key: Mapped[str | None] = mapped_column(String(512))
     input_bytes: Mapped[int] = mapped_column(BigInteger)

@@ -83,7 +83,8 @@ def month_usage(session: Session, api_key_id: int, now: dt.datetime | None = Non
             func.coalesce(func.sum(Optimization.saved_bytes), 0),
         ).where(Optimization.api_key_id == api_key_id, Optimization.created_at >= start)
     ).one()
-    return Usage(int(row[0]), int(row[1]), int(row[2]))
+    requests, input_bytes, saved = row
+    return Usage(int(requests), int(input_bytes or 0), int(saved or 0))
 
 
 def monthly_quota(session: Session, api_key_id: int) -> int | None:
@@ -104,7 +105,9 @@ def set_monthly_quota(session: Session, api_key_id: int, monthly_bytes: int | No
     session.flush()
 
 
-def expired_optimizations(session: Session, limit: int, now: dt.datetime | None = None) -> list[str]:
+def expired_optimizations(
+    session: Session, limit: int, now: dt.datetime | None = None
+) -> list[str]:
     """Ids of finished optimizations past their expiry whose files are not yet removed."""
     query = (
         select(Optimization.id)

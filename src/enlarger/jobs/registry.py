@@ -19,7 +19,11 @@ from enlarger.jobs.protocol import ClaimedJob
 from enlarger.settings import Settings
 from enlarger.storage.protocol import ObjectStore
 
-BUILTIN_HANDLER_MODULES: tuple[str, ...] = ("enlarger.jobs.convert", "enlarger.webhooks.job")
+BUILTIN_HANDLER_MODULES: tuple[str, ...] = (
+    "enlarger.jobs.convert",
+    "enlarger.jobs.optimize",
+    "enlarger.webhooks.job",
+)
 
 T = TypeVar("T")
 

@@ -56,7 +56,9 @@ def process(data: bytes, request: OptimizeRequest, render: RenderOptions) -> Pro
     imaging.check_pixels(facts, render.max_source_pixels)
     sizes: tuple[Resize | None, ...] = request.resizes or (None,)
     outputs = tuple(
-        ProcessedFile(None if size is None else size.id, _one(data, facts.loader, size, request, render))
+        ProcessedFile(
+            None if size is None else size.id, _one(data, facts.loader, size, request, render)
+        )
         for size in sizes
     )
     return Processed(facts.oriented_width, facts.oriented_height, facts.loader, outputs)
@@ -78,7 +80,9 @@ def _one(
         else RenderSpec(output=Output(fm=Format.PNG, lossless=True))
     )
     if request.background is not None:
-        spec = dataclasses.replace(spec, output=dataclasses.replace(spec.output, bg=request.background))
+        spec = dataclasses.replace(
+            spec, output=dataclasses.replace(spec.output, bg=request.background)
+        )
     rendered = imaging.render(data, spec, frozenset(), render)
     result = optimize(rendered.data, _rendered_options(request.options, loader))
     return dataclasses.replace(result, input_size=len(data))

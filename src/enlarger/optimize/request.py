@@ -104,7 +104,9 @@ def _convert_extras(convert: Any) -> tuple[Color | None, bool]:
         return None, False  # parse_options reports it
     for key in convert:
         if key not in _CONVERT_KEYS:
-            raise InvalidParameter(f"convert.{key}", f"one of {', '.join(sorted(_CONVERT_KEYS))}", key)
+            raise InvalidParameter(
+                f"convert.{key}", f"one of {', '.join(sorted(_CONVERT_KEYS))}", key
+            )
     keep = convert.get("keep_extension", False)
     if not isinstance(keep, bool):
         raise InvalidParameter("convert.keep_extension", "true or false", str(keep))
@@ -120,8 +122,14 @@ def _s3_target(raw: Any) -> S3Target:
         if key not in _S3_KEYS:
             raise InvalidParameter(f"s3_store.{key}", f"one of {', '.join(sorted(_S3_KEYS))}", key)
     values: dict[str, str] = {}
-    for key, default in (("key", None), ("secret", None), ("bucket", None), ("region", "us-east-1"),
-                         ("path", ""), ("acl", "public_read")):
+    for key, default in (
+        ("key", None),
+        ("secret", None),
+        ("bucket", None),
+        ("region", "us-east-1"),
+        ("path", ""),
+        ("acl", "public_read"),
+    ):
         value = raw.get(key, default)
         if not isinstance(value, str) or (default is None and not value):
             raise InvalidParameter(f"s3_store.{key}", "a string", "missing or not a string")

@@ -49,9 +49,7 @@ GRAVITY: Mapping[str, frozenset[Crop]] = {
     "se": frozenset({Crop.BOTTOM, Crop.RIGHT}),
     "sw": frozenset({Crop.BOTTOM, Crop.LEFT}),
 }
-_KEYS = frozenset(
-    {"id", "width", "height", "strategy", "gravity", "size", "background", "enhance"}
-)
+_KEYS = frozenset({"id", "width", "height", "strategy", "gravity", "size", "background", "enhance"})
 
 
 @dataclass(frozen=True, slots=True)

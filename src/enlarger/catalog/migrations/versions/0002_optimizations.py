@@ -45,9 +45,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_optimizations")),
     )
-    op.create_index(
-        "ix_optimizations_key_created", "optimizations", ["api_key_id", "created_at"]
-    )
+    op.create_index("ix_optimizations_key_created", "optimizations", ["api_key_id", "created_at"])
     op.create_index(
         op.f("ix_optimizations_expires_at"), "optimizations", ["expires_at"], unique=False
     )
