@@ -38,6 +38,7 @@ from enlarger.storage.protocol import ObjectNotFound
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 PLAN_NAME = "Enlarger"
+_KEPT_HEADERS = frozenset({"cache-control", "retry-after"})
 
 
 def kraken_errors(endpoint: Endpoint) -> Endpoint:
@@ -48,9 +49,10 @@ def kraken_errors(endpoint: Endpoint) -> Endpoint:
         try:
             return await endpoint(request)
         except EnlargerError as exc:
-            response = enlarger_error_response(exc)
+            response = enlarger_error_response(exc)  # logs it; its headers are kept
             body = {"success": False, "message": exc.message, "error": exc.code}
-            return JSONResponse(body, exc.status, headers=dict(response.headers))
+            kept = {k: v for k, v in response.headers.items() if k in _KEPT_HEADERS}
+            return JSONResponse(body, exc.status, headers=kept)
 
     return wrapped
 
