@@ -256,6 +256,28 @@ def test_v1_optimize_is_the_same_service(live: tuple[Running, str]) -> None:
     )
 
 
+def test_monthly_quota_answers_429(live: tuple[Running, str]) -> None:
+    server, _ = live
+    env = _env(Path(server.log).parent)
+    small = run_cli(["keys", "create", "small-plan"], env).strip()
+    run_cli(["keys", "quota", small.split("_")[1], "1000"], env)
+    client = Client("small-plan", small)
+    client.api_base_url = f"{server.url}/kraken/"
+    client.api_v1_url = client.api_base_url + "v1/"
+    with pytest.raises(requests.HTTPError) as failed:
+        client.upload(str(RGBA_PNG), {"wait": True})
+    refused = failed.value.response
+    assert refused is not None
+    assert refused.status_code == 429
+    assert refused.json()["success"] is False
+    status = client.user_status()
+    assert (status["quota_total"], status["quota_used"], status["quota_remaining"]) == (
+        1000,
+        0,
+        1000,
+    )
+
+
 def test_expired_results_are_gone(tmp_path: Path) -> None:
     env = _env(tmp_path, ENLARGER_RESULT_TTL_S="2")
     key = run_cli(["keys", "create", KEY_NAME], env).strip()
