@@ -25,11 +25,14 @@ from enlarger.http.errors import EXCEPTION_HANDLERS, UnexpectedErrors
 from enlarger.http.health import health_routes
 from enlarger.http.images import upload_api
 from enlarger.http.jobs import job_routes
+from enlarger.http.optimize import optimize_api
 from enlarger.http.pool import RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.http.thumbor import thumbor_routes
+from enlarger.http.webhooks import webhook_routes
 from enlarger.imaging import writable_formats
 from enlarger.jobs.worker import embedded_worker, running
+from enlarger.optimize.sweeper import sweeping
 from enlarger.origins.local import WebFolder
 from enlarger.services import Services, open_services, render_options, serving
 from enlarger.settings import RenderSettings, Settings
@@ -53,12 +56,17 @@ def build_app(settings: Settings) -> Starlette:
         *upload_api(services, pool, authorize, worker.dispatch).routes(),
         *DerivativeRoutes(services, renderer).routes(),
         *job_routes(services.sessions, authorize),
+        *optimize_api(services, pool, worker.dispatch).routes(),
+        *webhook_routes(services.sessions, authorize, worker.dispatch),
         *url_dialects(settings, services, renderer, thumbor),  # catch-all: keep last
     ]
     components: list[Component] = [
         lambda: closing_pool(pool),
         lambda: serving(services),
         lambda: running(worker),
+        lambda: sweeping(
+            lambda: services.store, services.sessions, settings.optimize.sweep_interval_s
+        ),
     ]
     middleware = [Middleware(UnexpectedErrors)]
     if settings.server.cors_origin:

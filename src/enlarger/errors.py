@@ -103,6 +103,13 @@ class TooManyPixels(UnprocessableImage):
     code = "too_many_pixels"
 
 
+class QuotaExceeded(ClientError):
+    """The API key has used its monthly optimization quota."""
+
+    status = 429
+    code = "quota_exceeded"
+
+
 class FetchFailed(ClientError):
     """A client-given URL could not be fetched (DNS, connection, error status)."""
 

@@ -179,7 +179,8 @@ class IngestSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ThumborSettings:
+class ThumborSettings(_Section):
+    TABLE: ClassVar[str] = "thumbor"
     #: where thumbor URLs are served; "/" serves them at the root (a drop-in for thumbor).
     thumbor_prefix: str = "/thumbor"
     #: thumbor's SECURITY_KEY: the HMAC-SHA1 key of signed URLs (None: none pass).
@@ -188,6 +189,17 @@ class ThumborSettings:
     thumbor_unsafe: bool = False
     #: where the imgix web folder moves when ``thumbor_prefix`` is "/".
     imgix_prefix: str = "/imgix"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class OptimizeSettings(_Section):
+    TABLE: ClassVar[str] = "optimize"
+    #: seconds an optimization result stays downloadable before the sweeper removes it.
+    result_ttl_s: Annotated[float, POSITIVE] = 3600.0
+    #: seconds a ``wait: true`` optimization may take before it answers 503.
+    optimize_deadline_s: Annotated[float, POSITIVE] = 120.0
+    #: seconds between sweeps of expired results.
+    sweep_interval_s: Annotated[float, POSITIVE] = 60.0
 
 
 DEFAULT_PRESETS: Mapping[str, str] = {
@@ -208,6 +220,7 @@ class Settings:
     jobs: JobSettings = JobSettings()
     ingest: IngestSettings = IngestSettings()
     thumbor: ThumborSettings = ThumborSettings()
+    optimize: OptimizeSettings = OptimizeSettings()
     presets: Mapping[str, str] = dataclasses.field(default_factory=lambda: dict(DEFAULT_PRESETS))
 
     @classmethod

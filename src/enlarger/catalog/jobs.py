@@ -344,3 +344,14 @@ def _seconds(start: dt.datetime | None, end: dt.datetime | None) -> float | None
 
 def _iso(moment: dt.datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
+
+
+def failed_jobs(session: Session, kind: str, limit: int) -> list[Job]:
+    """The newest finally failed jobs of ``kind``."""
+    query = (
+        select(Job)
+        .where(Job.kind == kind, Job.status == JobStatus.FAILED)
+        .order_by(Job.finished_at.desc(), Job.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

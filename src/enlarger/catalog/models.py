@@ -196,3 +196,39 @@ class WebhookDelivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[float | None] = mapped_column()
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Optimization(Base):
+    """One request to the optimization API (Kraken's wire format or ``/v1/optimize``).
+
+    ``input_key`` holds the stored input until the job is done; ``result`` is the
+    Kraken-shaped answer; its files live under ``optimize/results/<id>/`` until
+    ``expires_at``, when the sweeper removes them and sets ``swept_at``.
+    """
+
+    __tablename__ = "optimizations"
+    __table_args__ = (Index("ix_optimizations_key_created", "api_key_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_public_id)
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    input_key: Mapped[str | None] = mapped_column(String(512))
+    input_bytes: Mapped[int] = mapped_column(BigInteger)
+    saved_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    callback_url: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    swept_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class OptimizeQuota(Base):
+    """An API key's monthly optimization quota, in bytes of input (no row: unlimited)."""
+
+    __tablename__ = "optimize_quotas"
+
+    api_key_id: Mapped[int] = mapped_column(
+        ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True
+    )
+    monthly_bytes: Mapped[int] = mapped_column(BigInteger)

@@ -1,4 +1,5 @@
-"""``enlarger keys create NAME | list | revoke ID``: API keys for the write API."""
+"""``enlarger keys create NAME | list | revoke ID | quota ID BYTES``: API keys for the
+write API and their monthly optimization quotas."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Annotated
 import typer
 
 from enlarger.catalog.api_keys import create_api_key, find_api_key, list_api_keys, revoke_api_key
+from enlarger.catalog.optimizations import set_monthly_quota
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.options import ConfigOption
-from enlarger.errors import NotFound
+from enlarger.errors import ClientError, NotFound
 from enlarger.services import Services, open_services
 from enlarger.settings import Settings
 
@@ -62,3 +64,23 @@ def revoke(
         if row is None or not revoke_api_key(session, row.prefix):
             raise NotFound(f"no live API key with id or prefix {key_id!r}")
     typer.echo(f"revoked key {key_id}")
+
+
+@keys_app.command("quota")
+def quota(
+    key_id: Annotated[str, typer.Argument(metavar="ID", help="The key's id or prefix.")],
+    monthly_bytes: Annotated[
+        str, typer.Argument(metavar="BYTES", help="Bytes of input a month, or 'none'.")
+    ],
+    config: ConfigOption = None,
+) -> None:
+    """Set a key's monthly optimization quota (bytes of input); past it requests get 429."""
+    with reported_errors(), _services(config) as services, services.sessions.begin() as session:
+        row = find_api_key(session, key_id)
+        if row is None:
+            raise NotFound(f"no API key with id or prefix {key_id!r}")
+        if monthly_bytes != "none" and not monthly_bytes.isdigit():
+            raise ClientError("BYTES must be a whole number or 'none'", given=monthly_bytes)
+        limit = None if monthly_bytes == "none" else int(monthly_bytes)
+        set_monthly_quota(session, row.id, limit)
+    typer.echo(f"quota of key {key_id}: {'unlimited' if limit is None else f'{limit} bytes'}")

@@ -20,7 +20,11 @@ from enlarger.presets import PresetSpecs, validate_presets
 from enlarger.settings import Settings
 from enlarger.storage.protocol import ObjectStore
 
-BUILTIN_HANDLER_MODULES: tuple[str, ...] = ("enlarger.jobs.convert", "enlarger.webhooks.job")
+BUILTIN_HANDLER_MODULES: tuple[str, ...] = (
+    "enlarger.jobs.convert",
+    "enlarger.jobs.optimize",
+    "enlarger.webhooks.job",
+)
 
 T = TypeVar("T")
 

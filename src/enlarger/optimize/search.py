@@ -17,6 +17,8 @@ from itertools import pairwise
 _CURVE = ((30.0, 20), (50.0, 35), (70.0, 70), (80.0, 85), (85.0, 90), (90.0, 95), (100.0, 100))
 #: at most this many encodes per format.
 MAX_TRIES = 5
+#: a passing encode scoring less than this above the target is close enough: stop there.
+CLOSE_ENOUGH = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,8 @@ def search(
             if best is None or len(data) < len(best[0]):
                 best = (data, quality, got)
             high = min(high, quality)
+            if got - target < CLOSE_ENOUGH:
+                break
         else:
             if fallback is None or got > fallback[2]:
                 fallback = (data, quality, got)

@@ -8,6 +8,8 @@ unknown, wrong or revoked is 403.
 
 from __future__ import annotations
 
+import hmac
+
 from enlarger.catalog.api_keys import authenticate_api_key
 from enlarger.catalog.models import ApiKey
 from enlarger.catalog.types import Session
@@ -27,4 +29,18 @@ def authenticate(session: Session, authorization: str | None) -> ApiKey:
     key = authenticate_api_key(session, bearer_token(authorization))
     if key is None:
         raise Forbidden("the API key is not valid or has been revoked")
+    return key
+
+
+def authenticate_named(session: Session, auth: object) -> ApiKey:
+    """Kraken's body authentication, ``{"api_key": NAME, "api_secret": KEY}``: the live
+    key KEY whose name is NAME. 401 when missing, 403 when either does not match."""
+    if not isinstance(auth, dict):
+        raise Unauthorized('authentication is required: "auth": {"api_key", "api_secret"}')
+    name, secret = auth.get("api_key"), auth.get("api_secret")
+    if not isinstance(name, str) or not isinstance(secret, str) or not name or not secret:
+        raise Unauthorized('authentication is required: "auth": {"api_key", "api_secret"}')
+    key = authenticate_api_key(session, secret)
+    if key is None or not hmac.compare_digest(key.name.encode(), name.encode()):
+        raise Forbidden("the API key and secret do not match a live key")
     return key

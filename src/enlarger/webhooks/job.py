@@ -1,4 +1,5 @@
-"""The ``webhook`` job kind: tell an image's ``callback_url`` that its conversion finished.
+"""The ``webhook`` job kind: tell an image's ``callback_url`` that its conversion finished,
+and an optimization's ``callback_url`` its Kraken-shaped answer.
 
 When a ``convert`` job is done or finally failed, a ``webhook`` job is enqueued in the
 same transaction (so an event is never lost or sent for an uncommitted outcome). Each
@@ -17,12 +18,15 @@ from typing import Any
 
 from enlarger.catalog.images import get_image
 from enlarger.catalog.jobs import enqueue
-from enlarger.catalog.models import Job, JobStatus
+from enlarger.catalog.models import Job, JobStatus, utcnow
+from enlarger.catalog.optimizations import finish_optimization, get_optimization
 from enlarger.catalog.types import Session
 from enlarger.catalog.webhook_deliveries import record_delivery
 from enlarger.ingest.image_views import CONVERT_JOB, image_json
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
 from enlarger.jobs.registry import HandlerRegistry, JobContext
+from enlarger.optimize.results import failure
+from enlarger.optimize.service import OPTIMIZE_JOB
 from enlarger.webhooks.delivery import Attempt, post_event
 
 KIND = "webhook"
@@ -36,6 +40,7 @@ class DeliveryError(Exception):
 def register(registry: HandlerRegistry) -> None:
     registry.register(KIND, deliver)
     registry.on_finished(CONVERT_JOB, enqueue_event)
+    registry.on_finished(OPTIMIZE_JOB, enqueue_optimization_event)
 
 
 def enqueue_event(session: Session, job: Job, outcome: JobStatus) -> None:
@@ -55,7 +60,26 @@ def enqueue_event(session: Session, job: Job, outcome: JobStatus) -> None:
     enqueue(session, KIND, payload, image_id=image.id)
 
 
+def enqueue_optimization_event(session: Session, job: Job, outcome: JobStatus) -> None:
+    """Queue the Kraken-shaped answer of a finished optimization for its ``callback_url``.
+
+    A job that finally failed answers ``success: false`` with its last error, and its
+    row is closed so the sweeper removes the stored input."""
+    row = get_optimization(session, job.payload["optimization_id"])
+    if row is None or not row.callback_url:
+        return
+    answer = row.result
+    if outcome != JobStatus.DONE or answer is None:
+        answer = failure(row.id, job.last_error or "the optimization failed")
+        finish_optimization(session, row.id, answer, saved_bytes=0, expires_at=utcnow())
+    payload = {"event_id": "evt_" + secrets.token_urlsafe(12), "url": row.callback_url}
+    enqueue(session, KIND, {**payload, "body": answer, "image_id": None, "job_id": job.id})
+
+
 def event_body(context: JobContext, payload: dict[str, Any]) -> bytes:
+    """A ready body (optimizations: Kraken's answer) or an image event built now."""
+    if "body" in payload:
+        return json.dumps(payload["body"], separators=(",", ":"), sort_keys=True).encode()
     settings = context.settings
     with context.sessions() as session:
         image = get_image(session, payload["image_id"])
@@ -96,7 +120,8 @@ def deliver(context: JobContext, job: ClaimedJob) -> None:
 
 def _log(context: JobContext, job: ClaimedJob, attempt: Attempt) -> None:
     with context.sessions.begin() as session:
-        image = get_image(session, job.payload["image_id"])
+        image_id = job.payload.get("image_id")
+        image = get_image(session, image_id) if image_id else None
         record_delivery(
             session,
             event_id=job.payload["event_id"],
