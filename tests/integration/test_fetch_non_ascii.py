@@ -66,7 +66,7 @@ async def test_a_non_ascii_redirect_target_is_encoded(local_server: LocalServer)
     assert await fetch_image(url, max_bytes=100, timeout_s=5, allow_private=True) == b"summer"
 
 
-@pytest.mark.parametrize("url", ["http://ab\u200d.example/a.jpg", "http://\u0000x/a.jpg"])
+@pytest.mark.parametrize("url", ["http://ab\u200d.example/a.jpg", "http://a\u0300b.example/"])
 async def test_a_host_that_has_no_idna_form_is_400(url: str) -> None:
     with pytest.raises(ClientError) as refused:
         await fetch_image(url, max_bytes=100, timeout_s=5, allow_private=False)
