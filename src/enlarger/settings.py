@@ -107,6 +107,17 @@ class ServerSettings(_Section):
     cors_origin: str = "*"
     #: run the embedded conversion worker inside ``enlarger serve``.
     embedded_worker: bool = True
+    #: request line plus headers; a longer head is refused (431, or 414 in the request line).
+    max_header_bytes: Annotated[int, AT_LEAST_ONE] = 32 * 1024
+    #: the URL of the request line; a longer one is refused with 414.
+    max_request_line_bytes: Annotated[int, AT_LEAST_ONE] = 8 * 1024
+    #: seconds a connection may take to send a complete request head, from opening or
+    #: from its previous request ending; then it is closed (idle and slowloris alike).
+    header_timeout_s: Annotated[float, POSITIVE] = 10.0
+    #: seconds a request body may stop arriving before the connection is closed.
+    body_idle_timeout_s: Annotated[float, POSITIVE] = 30.0
+    #: open connections at most; one more is answered 503 and closed.
+    max_connections: Annotated[int, AT_LEAST_ONE] = 1000
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

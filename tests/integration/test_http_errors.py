@@ -43,6 +43,27 @@ async def test_a_query_that_is_not_utf8_is_400(originals: Path) -> None:
     assert error_of(response)["error"] == "bad_request"
 
 
+HUGE = "9" * 309  # past the largest float: 1e309 overflows where it is turned into one
+
+
+@pytest.mark.parametrize(
+    "param",
+    ["w", "h", "min-w", "min-h", "max-w", "max-h", "dpr", "q", "fp-x", "fp-y", "fp-z", "rot"],
+)
+async def test_a_huge_number_in_a_bounded_parameter_is_400(originals: Path, param: str) -> None:
+    async with client_for(make_app(originals)) as client:
+        response = await client.get(f"/rocket.jpg?{param}={HUGE}")
+    assert response.status_code == 400, response.text
+    assert error_of(response)["parameter"] == param
+
+
+@pytest.mark.parametrize("rect", [f"{HUGE},0,10,10", f"0,{HUGE},10,10", f"0,0,{HUGE},{HUGE}"])
+async def test_a_huge_rect_is_clipped_to_the_image(originals: Path, rect: str) -> None:
+    async with client_for(make_app(originals)) as client:
+        response = await client.get(f"/rocket.jpg?rect={rect}&fm=png")
+    assert response.status_code == 200, response.text
+
+
 async def test_a_missing_source_is_404(originals: Path) -> None:
     async with client_for(make_app(originals)) as client:
         response = await client.get("/nothing-here.jpg?w=10")

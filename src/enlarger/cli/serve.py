@@ -19,7 +19,8 @@ from enlarger.app import build_app
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.logs import configure_logging
 from enlarger.cli.options import ConfigOption, DataDirOption
-from enlarger.settings import Settings
+from enlarger.http.guarded_protocol import ConnectionLimits, protocol_with
+from enlarger.settings import ServerSettings, Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -59,10 +60,21 @@ def serve(
     host_, port_ = sock.getsockname()[:2]
     shown_host = f"[{host_}]" if ":" in host_ else host_
     typer.echo(f"Enlarger listening on http://{shown_host}:{port_}")
-    server = uvicorn.Server(
-        uvicorn.Config(app, access_log=False, log_config=None, server_header=False)
+    protocol = protocol_with(connection_limits(settings.server))
+    uvicorn_config = uvicorn.Config(
+        app, http=protocol, access_log=False, log_config=None, server_header=False
     )
-    server.run(sockets=[sock])
+    uvicorn.Server(uvicorn_config).run(sockets=[sock])
+
+
+def connection_limits(server: ServerSettings) -> ConnectionLimits:
+    return ConnectionLimits(
+        max_header_bytes=server.max_header_bytes,
+        max_request_line_bytes=server.max_request_line_bytes,
+        header_timeout_s=server.header_timeout_s,
+        body_idle_timeout_s=server.body_idle_timeout_s,
+        max_connections=server.max_connections,
+    )
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -5,7 +5,8 @@ once, rejects the whole name if any address is not public, and connects to a vet
 TLS still uses the URL's host name for SNI and certificate checks, and the Host header is
 the URL's, because httpcore takes both from the request, not from the socket. Resolving
 through ``getaddrinfo`` also normalises the odd spellings (``2130706433``, ``0177.0.0.1``,
-``0x7f.1``) to the address they really mean before it is judged.
+``0x7f.1``) to the address they really mean before it is judged; which addresses pass
+is decided in ``address_ranges``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,9 @@ import anyio
 import httpcore
 
 from enlarger.errors import BlockedAddress, ClientError, FetchFailed
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+from enlarger.security.address_ranges import blocked_reason
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
-
-#: IPv6 prefixes that embed an IPv4 address in their last 32 bits (NAT64 well-known prefix).
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 def check_url(url: str) -> str:
@@ -41,35 +38,6 @@ def check_url(url: str) -> str:
     if not host:
         raise ClientError("the URL has no host", url=url)
     return host
-
-
-def blocked_reason(address: IPAddress) -> str | None:
-    """Why ``address`` must not be contacted, or None when it is a public unicast address."""
-    embedded = _embedded_ipv4(address)
-    if embedded is not None:
-        return blocked_reason(embedded)
-    checks = (
-        (address.is_unspecified, "unspecified"),
-        (address.is_loopback, "loopback"),
-        (address.is_link_local, "link-local"),
-        (address.is_multicast, "multicast"),
-        (address.is_private, "private"),
-        (address.is_reserved, "reserved"),
-        (not address.is_global, "not globally routable"),
-    )
-    return next((reason for blocked, reason in checks if blocked), None)
-
-
-def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
-    if not isinstance(address, ipaddress.IPv6Address):
-        return None
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if address.sixtofour is not None:
-        return address.sixtofour
-    if address in _NAT64:
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
 
 
 def vet_addresses(host: str, addresses: Iterable[str], allow_private: bool) -> list[str]:

@@ -205,8 +205,10 @@ def _source_box(rect: Rect | None, width: int, height: int) -> Box:
     """The part of the oriented source that the fit modes size: ``rect`` or all of it."""
     if rect is None:
         return Box(0, 0, width, height)
-    rect_w = min(_px(rect.w.resolve(width)), width)
-    rect_h = min(_px(rect.h.resolve(height)), height)
+    # Clip before rounding: a pixel count is an int of any length (``rect=0,0,1e400``
+    # spelled out), which only compares safely; turning it into a float overflows.
+    rect_w = _px(min(rect.w.resolve(width), width))
+    rect_h = _px(min(rect.h.resolve(height), height))
     left = min(_round(_rect_start(rect.x, width, rect_w)), width - 1)
     top = min(_round(_rect_start(rect.y, height, rect_h)), height - 1)
     return Box(left, top, min(rect_w, width - left), min(rect_h, height - top))
@@ -215,7 +217,7 @@ def _source_box(rect: Rect | None, width: int, height: int) -> Box:
 def _rect_start(position: Extent | Anchor, full: int, size: int) -> float:
     if isinstance(position, Anchor):
         return (full - size) * _ANCHOR_SHARE[position]
-    return max(0.0, position.resolve(full))
+    return min(max(0.0, position.resolve(full)), full)
 
 
 def _target_box(geometry: Geometry, source: Box, max_output_side: int) -> tuple[float, float]:

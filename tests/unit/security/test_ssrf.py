@@ -6,7 +6,7 @@ import anyio
 import pytest
 
 from enlarger.errors import BlockedAddress, ClientError
-from enlarger.security import ssrf
+from enlarger.security import address_ranges, ssrf
 
 
 @pytest.mark.parametrize(
@@ -39,14 +39,14 @@ from enlarger.security import ssrf
     ],
 )
 def test_non_public_addresses_are_blocked(address: str) -> None:
-    assert ssrf.blocked_reason(ipaddress.ip_address(address)) is not None
+    assert address_ranges.blocked_reason(ipaddress.ip_address(address)) is not None
     with pytest.raises(BlockedAddress):
         ssrf.vet_addresses("h", [address], allow_private=False)
 
 
 @pytest.mark.parametrize("address", ["93.184.215.14", "1.1.1.1", "2606:4700:4700::1111"])
 def test_public_addresses_pass(address: str) -> None:
-    assert ssrf.blocked_reason(ipaddress.ip_address(address)) is None
+    assert address_ranges.blocked_reason(ipaddress.ip_address(address)) is None
     assert ssrf.vet_addresses("h", [address], allow_private=False) == [address]
 
 
