@@ -178,6 +178,17 @@ class IngestSettings(_Section):
     webhook_secret: str = ""
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class CacheSettings(_Section):
+    TABLE: ClassVar[str] = "cache"
+    #: rendered results kept in each node's memory, least recently used out (0: none).
+    memory_cache_bytes: Annotated[int, COUNT] = 256 * 1024 * 1024
+    #: results kept in the object store that every node shares, oldest out (0: none).
+    result_store_bytes: Annotated[int, COUNT] = 10 * 1024 * 1024 * 1024
+    #: how often a node looks for purges made on other nodes (its memory may lag this long).
+    purge_check_s: Annotated[float, POSITIVE] = 1.0
+
+
 DEFAULT_PRESETS: Mapping[str, str] = {
     "thumb": "w=200&h=200&fit=crop&fm=webp",
     "small": "w=480&fit=max&fm=webp",
@@ -195,6 +206,7 @@ class Settings:
     catalog: CatalogSettings = CatalogSettings()
     jobs: JobSettings = JobSettings()
     ingest: IngestSettings = IngestSettings()
+    cache: CacheSettings = CacheSettings()
     presets: Mapping[str, str] = dataclasses.field(default_factory=lambda: dict(DEFAULT_PRESETS))
 
     @classmethod
