@@ -30,7 +30,8 @@ async def test_the_memory_layer_evicts_the_least_recently_used_by_bytes() -> Non
     assert await memory.get(b) is None
     await memory.put(c, entry(1001))  # over an eighth of the budget: not kept
     assert await memory.get(c) is None
-    assert memory.bytes == 8000 and len(memory) == 20
+    assert memory.bytes == 8000
+    assert len(memory) == 20
 
 
 async def test_a_memory_purge_forgets_only_that_source() -> None:
