@@ -7,15 +7,17 @@ coalesces concurrent identical misses (``flight.py``) and spreads purges to ever
 """
 
 from enlarger.cache.entry import Entry, ResultCache, ResultKey
-from enlarger.cache.layered import CacheObserver, LayeredResults, open_results
+from enlarger.cache.layered import Answered, CacheObserver, LayeredResults, Render, open_results
 from enlarger.cache.memory import MemoryCache
 from enlarger.cache.store import StoreCache
 
 __all__ = [
+    "Answered",
     "CacheObserver",
     "Entry",
     "LayeredResults",
     "MemoryCache",
+    "Render",
     "ResultCache",
     "ResultKey",
     "StoreCache",

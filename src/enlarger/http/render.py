@@ -17,8 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from enlarger.cache import Entry, LayeredResults, ResultKey
-from enlarger.cache.layered import Answered, Render
+from enlarger.cache import Answered, Entry, LayeredResults, Render, ResultKey
 from enlarger.dialects import Dialect
 from enlarger.errors import DeadlineExceeded, NotFound
 from enlarger.http.access import StageTimer, access_record
