@@ -16,8 +16,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
+from enlarger.cache import open_results
+from enlarger.catalog.jobs import count_by_status
 from enlarger.dialects import ImgixDialect, ThumborDialect
 from enlarger.errors import ConfigError
+from enlarger.http.access import AccessLog
 from enlarger.http.auth import api_key_auth
 from enlarger.http.cors import AllowOrigin
 from enlarger.http.derivatives import DerivativeRoutes
@@ -25,8 +28,10 @@ from enlarger.http.errors import EXCEPTION_HANDLERS, UnexpectedErrors
 from enlarger.http.health import health_routes
 from enlarger.http.images import upload_api
 from enlarger.http.jobs import job_routes
+from enlarger.http.metrics import Metrics, metrics_routes
 from enlarger.http.optimize import optimize_api
 from enlarger.http.pool import RenderPool
+from enlarger.http.purge import purge_routes
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.http.thumbor import thumbor_routes
 from enlarger.http.webhooks import webhook_routes
@@ -44,9 +49,15 @@ def build_app(settings: Settings) -> Starlette:
     pool = RenderPool(settings.server.render_threads, settings.server.render_queue)
     options = render_options(settings.render)
     dialect = ImgixDialect(settings.render.sign_key, writable_formats())
-    renderer = Renderer(settings, pool, options, dialect, renderer_version())
-    thumbor = Renderer(settings, pool, options, thumbor_dialect(settings), renderer_version())
     services = open_services(settings)
+    metrics = observed(pool, services)
+    results = open_results(settings.cache, services.store)
+    results.observe(metrics)
+    version = renderer_version()
+    renderer = Renderer(settings, pool, options, dialect, version, results, metrics)
+    thumbor = Renderer(
+        settings, pool, options, thumbor_dialect(settings), version, results, metrics
+    )
     worker = embedded_worker(
         settings, services.sessions, lambda: services.store, services.preset_specs
     )
@@ -58,6 +69,8 @@ def build_app(settings: Settings) -> Starlette:
         *job_routes(services.sessions, authorize),
         *optimize_api(services, pool, worker.dispatch).routes(),
         *webhook_routes(services.sessions, authorize, worker.dispatch),
+        *purge_routes(results, authorize),
+        *metrics_routes(metrics),
         *url_dialects(settings, services, renderer, thumbor),  # catch-all: keep last
     ]
     components: list[Component] = [
@@ -71,6 +84,7 @@ def build_app(settings: Settings) -> Starlette:
     middleware = [Middleware(UnexpectedErrors)]
     if settings.server.cors_origin:
         middleware.insert(0, Middleware(AllowOrigin, origin=settings.server.cors_origin))
+    middleware.insert(0, Middleware(AccessLog, metrics=metrics))
     app = Starlette(
         routes=routes,
         middleware=middleware,
@@ -80,7 +94,22 @@ def build_app(settings: Settings) -> Starlette:
     app.state.render_pool = pool
     app.state.services = services
     app.state.worker = worker
+    app.state.results = results
+    app.state.metrics = metrics
     return app
+
+
+def observed(pool: RenderPool, services: Services) -> Metrics:
+    """The app's metrics registry, watching the render pool and the jobs table."""
+    metrics = Metrics()
+    metrics.watch_pool(pool)
+
+    def job_counts() -> dict[str, int]:
+        with services.sessions() as session:
+            return count_by_status(session)
+
+    metrics.watch_jobs(job_counts)
+    return metrics
 
 
 def renderer_version() -> str:

@@ -213,6 +213,17 @@ class OptimizeSettings(_Section):
     sweep_interval_s: Annotated[float, POSITIVE] = 60.0
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class CacheSettings(_Section):
+    TABLE: ClassVar[str] = "cache"
+    #: rendered results kept in each node's memory, least recently used out (0: none).
+    memory_cache_bytes: Annotated[int, COUNT] = 256 * 1024 * 1024
+    #: results kept in the object store that every node shares, oldest out (0: none).
+    result_store_bytes: Annotated[int, COUNT] = 10 * 1024 * 1024 * 1024
+    #: how often a node looks for purges made on other nodes (its memory may lag this long).
+    purge_check_s: Annotated[float, POSITIVE] = 1.0
+
+
 DEFAULT_PRESETS: Mapping[str, str] = {
     "thumb": "w=200&h=200&fit=crop&fm=webp",
     "small": "w=480&fit=max&fm=webp",
@@ -232,6 +243,7 @@ class Settings:
     ingest: IngestSettings = IngestSettings()
     thumbor: ThumborSettings = ThumborSettings()
     optimize: OptimizeSettings = OptimizeSettings()
+    cache: CacheSettings = CacheSettings()
     presets: Mapping[str, str] = dataclasses.field(default_factory=lambda: dict(DEFAULT_PRESETS))
 
     @classmethod

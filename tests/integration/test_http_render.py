@@ -80,7 +80,10 @@ async def test_etag_follows_the_canonical_spec_and_the_source(originals: Path) -
 
 
 async def test_if_none_match_gives_304_without_rendering(originals: Path) -> None:
-    app = make_app(originals, render_threads=1, render_queue=0)
+    # no result cache: the stale request must reach the (full) pool
+    app = make_app(
+        originals, render_threads=1, render_queue=0, memory_cache_bytes=0, result_store_bytes=0
+    )
     async with client_for(app) as client:
         fresh = await client.get("/rocket.jpg?w=50")
         etag = fresh.headers["etag"]

@@ -53,6 +53,15 @@ def enqueue(
     return job
 
 
+def count_by_status(session: Session) -> dict[str, int]:
+    """Jobs by status, every status present (``/metrics``: queue depth and outcomes)."""
+    counts = dict.fromkeys((status.value for status in JobStatus), 0)
+    rows = session.execute(select(Job.status, func.count()).group_by(Job.status))
+    for status, count in rows:
+        counts[JobStatus(status).value] = count
+    return counts
+
+
 def get_job(session: Session, job_id: str) -> Job | None:
     return session.get(Job, job_id)
 

@@ -11,18 +11,22 @@ import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from enlarger.cache import Answered, Entry, LayeredResults, Render, ResultKey
 from enlarger.dialects import Dialect
 from enlarger.errors import DeadlineExceeded, NotFound
+from enlarger.http.access import StageTimer, access_record
 from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
+from enlarger.http.metrics import Metrics
 from enlarger.http.pool import RenderPool
 from enlarger.http.sources import Located, locate
-from enlarger.imaging import RenderOptions, render
+from enlarger.imaging import Rendered, RenderOptions, render
 from enlarger.origins.base import Origin
 from enlarger.settings import Settings
 from enlarger.spec.canonical import canonical
@@ -38,6 +42,8 @@ class Negotiated:
     accepted: frozenset[Format]
     varies: bool
     max_age: int | None = None
+    #: the source's name as the URL gives it (``photos/a.jpg``, ``i/<id>``): what a purge names.
+    source: str = ""
 
 
 class Renderer:
@@ -48,6 +54,8 @@ class Renderer:
         options: RenderOptions,
         dialect: Dialect,
         version: str,
+        results: LayeredResults | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._server = settings.server
         self._pool = pool
@@ -55,6 +63,8 @@ class Renderer:
         self._dialect = dialect
         # limits and encoder effort change the bytes too: part of every ETag
         self._version = f"{version} {options!r}"
+        self._results = results
+        self._metrics = metrics or Metrics()
 
     async def respond(self, request: Request, origin: Origin, prefix: str = "") -> Response:
         """Render the source the request's URL names, as its signed URL asks.
@@ -99,7 +109,7 @@ class Renderer:
         parsed.check(time.time())
         varies = varies_with_accept(parsed.spec.output)
         accepted = accepted_formats(request.headers.get("accept"))
-        negotiated = Negotiated(parsed.spec, accepted, varies, parsed.max_age)
+        negotiated = Negotiated(parsed.spec, accepted, varies, parsed.max_age, parsed.path)
         return negotiated, parsed.path
 
     async def _respond(
@@ -109,16 +119,48 @@ class Renderer:
         headers = self._cache_headers(located, negotiated)
         if none_match(request.headers.get("if-none-match"), headers["etag"]):
             return Response(status_code=304, headers=headers)
-        sources = await located.read()
-        spec, accepted, options = negotiated.spec, negotiated.accepted, self._options
-        rendered = await self._pool.run(lambda: render(sources, spec, accepted, options))
-        headers["content-type"] = rendered.format.media_type
-        headers["content-length"] = str(len(rendered.data))
-        if spec.output.dl is not None:
-            filename = spec.output.dl or download_name(path, rendered.format)
+        etag = headers["etag"]
+        miss = partial(self._render, request, located, negotiated, etag)
+        entry = await self._cached(request, ResultKey(negotiated.source, etag.strip('"')), miss)
+        headers["content-type"] = entry.content_type
+        headers["content-length"] = str(entry.size)
+        if negotiated.spec.output.dl is not None:
+            filename = negotiated.spec.output.dl or download_name(path, Format(entry.format))
             headers["content-disposition"] = content_disposition(filename)
-        body = b"" if request.method == "HEAD" else rendered.data
+        body = b"" if request.method == "HEAD" else entry.data
         return Response(body, headers=headers)
+
+    async def _cached(self, request: Request, key: ResultKey, render: Render) -> Entry:
+        """The result from the result cache (one render for concurrent misses), or rendered."""
+        if self._results is None:
+            entry, answered = await render(), Answered.MISS
+        else:
+            entry, answered = await self._results.fetch(key, render)
+        record = access_record(request)
+        record.cache, record.format = answered.value, entry.format
+        return entry
+
+    async def _render(
+        self, request: Request, located: Located, negotiated: Negotiated, etag: str
+    ) -> Entry:
+        """Read the sources and render them in the pool (a cache miss)."""
+        record = access_record(request)
+        reading = time.perf_counter()
+        sources = await located.read()
+        record.timings["fetch"] = time.perf_counter() - reading
+        record.source_bytes = located.main.size
+        spec, accepted, options = negotiated.spec, negotiated.accepted, self._options
+        timer = StageTimer()
+
+        def work() -> Rendered:
+            timer.started()
+            return render(sources, spec, accepted, options, timer)
+
+        rendered = await self._pool.run(work)
+        timer.record(record)
+        self._metrics.rendered(timer.steps)
+        fmt = rendered.format
+        return Entry(rendered.data, etag, fmt.media_type, fmt.value)
 
     def _cache_headers(self, located: Located, negotiated: Negotiated) -> dict[str, str]:
         accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""

@@ -33,6 +33,7 @@ from enlarger.imaging.lossless import Lossless, optimize_lossless
 from enlarger.imaging.optimize_encode import encode_lossless, encode_lossy
 from enlarger.imaging.optimize_encode import score as perceptual_score
 from enlarger.imaging.optimize_source import Source, decode_source
+from enlarger.imaging.pipeline import StepClock
 from enlarger.imaging.probe import probe
 
 pyvips.cache_set_max(0)
@@ -47,6 +48,7 @@ __all__ = [
     "Rendered",
     "Source",
     "Sources",
+    "StepClock",
     "check_pixels",
     "decode_preview",
     "decode_source",

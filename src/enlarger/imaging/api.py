@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -9,7 +10,7 @@ from enlarger.errors import InvalidParameter, TooManyPixels
 from enlarger.imaging.encode import encode
 from enlarger.imaging.errors import decode_errors
 from enlarger.imaging.formats import writable_formats
-from enlarger.imaging.pipeline import run_steps
+from enlarger.imaging.pipeline import StepClock, lap, no_clock, run_steps
 from enlarger.imaging.probe import probe
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import to_working_space
@@ -59,6 +60,7 @@ def render(
     spec: RenderSpec,
     accepted: frozenset[Format],
     options: RenderOptions,
+    clock: StepClock = no_clock,
 ) -> Rendered:
     """Render ``source`` per ``spec``: probe, pixel limit, format, plan, pipeline, encode.
 
@@ -67,7 +69,8 @@ def render(
 
     Raises ``UnprocessableImage`` (undecodable source), ``TooManyPixels`` (checked on the
     header, before any decoding), ``OutputTooLarge`` and ``InvalidParameter`` (a format
-    this libvips cannot write).
+    this libvips cannot write). ``clock`` is told the seconds of each pipeline step and
+    of ``encode``.
     """
     sources = source if isinstance(source, Sources) else Sources(source)
     data = sources.main
@@ -80,7 +83,8 @@ def render(
     plan = make_plan(spec, facts, options.max_output_side)
     with decode_errors():
         start = Run(data, spec, facts, plan, fmt, extras=sources.extras)
-        done = run_steps(start)
+        done = run_steps(start, clock=clock)
+        encoding = time.perf_counter()
         encoded = encode(
             done.image,
             fmt,
@@ -88,6 +92,7 @@ def render(
             keep_profile=done.keep_profile,
             avif_effort=options.avif_effort,
         )
+        lap(clock, "encode", encoding)
     return Rendered(encoded, fmt, done.image.width, done.image.height)
 
 

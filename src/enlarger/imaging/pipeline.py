@@ -19,6 +19,7 @@ Encoding (``encode.py``) follows.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 from enlarger.imaging.analyse import Replan, replan
@@ -37,6 +38,9 @@ from enlarger.imaging.steps.tone import adjust, equalize, grayscale, rgb_shift
 from enlarger.imaging.steps.turn import turn
 
 Step = Callable[[Run], Run]
+#: told each stage's name and its seconds as a render runs (the HTTP layer's metrics and
+#: access log). libvips is lazy: most pixel work happens when ``encode`` pulls pixels.
+StepClock = Callable[[str, float], None]
 
 STEPS: tuple[Step, ...] = (
     load,
@@ -54,8 +58,24 @@ STEPS: tuple[Step, ...] = (
 ANALYSERS: tuple[Replan, ...] = ()
 
 
-def run_steps(run: Run, analysers: Sequence[Replan] = ANALYSERS) -> Run:
+def no_clock(step: str, seconds: float) -> None:
+    """A ``StepClock`` that keeps nothing."""
+
+
+def run_steps(
+    run: Run, analysers: Sequence[Replan] = ANALYSERS, clock: StepClock = no_clock
+) -> Run:
+    mark = time.perf_counter()
     run = replan(run, analysers)
+    mark = lap(clock, "analyse", mark)
     for step in STEPS:
         run = step(run)
+        mark = lap(clock, step.__name__, mark)
     return run
+
+
+def lap(clock: StepClock, step: str, since: float) -> float:
+    """Tell ``clock`` the seconds ``step`` took since ``since``; the time now."""
+    now = time.perf_counter()
+    clock(step, now - since)
+    return now
