@@ -1,4 +1,4 @@
-"""The render route: verify, parse, answer 304 early, read, render in the pool, respond.
+"""The render route: verify, parse, answer 304 early, admit, read, render in the pool, respond.
 
 ``Renderer.respond`` is the whole flow for one source in one origin, so every route
 that renders (the web folder here, uploaded images in ``http/images.py``) shares it.
@@ -25,6 +25,7 @@ from enlarger.imaging import RenderOptions, render
 from enlarger.origins.base import Origin
 from enlarger.settings import Settings
 from enlarger.spec.canonical import canonical
+from enlarger.spec.cost import estimate
 from enlarger.spec.model import Format, RenderSpec
 from enlarger.spec.negotiate import accepted_formats, varies_with_accept
 
@@ -98,9 +99,13 @@ class Renderer:
         headers = self._cache_headers(located, negotiated)
         if none_match(request.headers.get("if-none-match"), headers["etag"]):
             return Response(status_code=304, headers=headers)
-        sources = await located.read()
         spec, accepted, options = negotiated.spec, negotiated.accepted, self._options
-        rendered = await self._pool.run(lambda: render(sources, spec, accepted, options))
+        # admitted (or refused with 429) before a byte is read: waiting requests hold none
+        async with self._pool.admission(estimate(spec, located.size)) as admitted:
+            sources = await located.read()
+            rendered = await admitted.run(
+                lambda: render(sources, spec, accepted, options, admitted)
+            )
         headers["content-type"] = rendered.format.media_type
         headers["content-length"] = str(len(rendered.data))
         if spec.output.dl is not None:
