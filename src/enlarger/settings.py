@@ -129,7 +129,7 @@ class RenderSettings(_Section):
     #: AVIF encoder effort for live renders (libvips default 4 takes seconds).
     avif_effort: Annotated[int, Bounds(0, 9)] = 2
     #: output pixels above which lossless WebP, AVIF and GIF renders are refused (400).
-    max_heavy_output_pixels: Annotated[int, AT_LEAST_ONE] = 16_000_000
+    max_heavy_output_pixels: Annotated[int, AT_LEAST_ONE] = 8_000_000
     #: libvips worker threads per render (0: one per CPU); the render pool runs renders
     #: side by side, so one each keeps a busy server from oversubscribing its cores.
     vips_concurrency: Annotated[int, COUNT] = 1

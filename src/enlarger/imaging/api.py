@@ -30,7 +30,7 @@ class RenderOptions:
     avif_effort: int = 2
     #: output pixels above which lossless WebP, AVIF and GIF are refused (400): their
     #: encoders hold several copies of the image and take seconds per megapixel.
-    max_heavy_output_pixels: int = 16_000_000
+    max_heavy_output_pixels: int = 8_000_000
 
 
 @dataclass(frozen=True, slots=True)
