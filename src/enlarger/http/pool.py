@@ -8,7 +8,8 @@ for admission in arrival order; a job beyond that is refused at once with
 
 A render is admitted before it reads its source (``admission``), so waiting requests
 hold no source bytes, and a refused one has read and decoded nothing. It reserves an
-estimate and settles its real cost once the header is read (``Admitted.settle``). A job
+estimate and settles its real cost once the header is read (``Admitted.settle``), which
+then bounds what is admitted next. A job
 counts until its thread really finishes, even when its request gave up; a request that
 gives up cancels its job (``Admitted.cancelled``: libvips stops evaluating), so the
 place frees within a tile's work. A job still waiting leaves with its request.
@@ -41,8 +42,9 @@ class Admitted:
         self._cancel = threading.Event()
 
     def settle(self, cost: int) -> None:
-        """The job's real cost, known once the header is read; ``Overloaded`` when it
-        grows past what is free beside the other admitted jobs."""
+        """The job's real cost, known once the header is read. It is never refused here
+        (its source is read already): a cost above the estimate holds back the next
+        admissions instead."""
         self._pool._settle(self, cost)
 
     def cancelled(self) -> bool:
@@ -136,11 +138,8 @@ class RenderPool:
 
     def _settle(self, admitted: Admitted, cost: int) -> None:
         with self._lock:
-            total = self._cost - admitted.cost + cost
-            alone = self._running == 1
-            if cost > admitted.cost and self.pixels and not alone and total > self.pixels:
-                raise Overloaded("the renders in progress hold too many pixels", retry_after=1)
-            self._cost, admitted.cost = total, cost
+            self._cost += cost - admitted.cost
+            admitted.cost = cost
             self._admit_waiting()
 
     def _leave(self, admitted: Admitted) -> None:

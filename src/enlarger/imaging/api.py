@@ -75,7 +75,7 @@ def render(
     Raises ``UnprocessableImage`` (undecodable source), ``TooManyPixels`` (checked on the
     header, before any decoding), ``OutputTooLarge`` (also for a heavy encoder's output
     over ``max_heavy_output_pixels``), ``InvalidParameter`` (a format this libvips cannot
-    write), and what ``control`` raises: ``Overloaded``, ``DeadlineExceeded`` once cancelled.
+    write), and ``DeadlineExceeded`` once ``control`` cancels it.
     """
     sources = source if isinstance(source, Sources) else Sources(source)
     data = sources.main

@@ -1,9 +1,9 @@
 """How the caller steers one render: the render's real cost, and cancellation.
 
 The render pool (``http/pool.py``) admits a render by an estimate, then learns its real
-cost here once the header is read (``settle``, which may refuse it with ``Overloaded``),
-and cancels it when its request passes the deadline. libvips checks a kill flag while it
-evaluates, so a cancelled render stops within one tile instead of running to its end.
+cost here once the header is read (``settle``), and cancels it when its request passes
+the deadline. libvips checks a kill flag while it evaluates, so a cancelled render stops
+within one tile instead of running to its end.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from enlarger.errors import DeadlineExceeded
 
 class RenderControl(Protocol):
     def settle(self, cost: int) -> None:
-        """The render's cost in pixels (``spec.cost.render_cost``); may raise ``Overloaded``."""
+        """The render's cost in pixels (``spec.cost.render_cost``), once its Plan is made."""
 
     def cancelled(self) -> bool:
         """True once the render should stop."""
