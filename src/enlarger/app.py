@@ -46,7 +46,8 @@ Component = Callable[[], AbstractAsyncContextManager[object]]
 
 
 def build_app(settings: Settings) -> Starlette:
-    pool = RenderPool(settings.server.render_threads, settings.server.render_queue)
+    server = settings.server
+    pool = RenderPool(server.render_threads, server.render_queue, server.render_pixels_in_flight)
     options = render_options(settings.render)
     dialect = ImgixDialect(settings.render.sign_key, writable_formats())
     services = open_services(settings)

@@ -55,6 +55,7 @@ def render_options(render: RenderSettings) -> RenderOptions:
         max_source_pixels=render.max_source_pixels,
         max_output_side=render.max_output_side,
         avif_effort=render.avif_effort,
+        max_heavy_output_pixels=render.max_heavy_output_pixels,
     )
 
 

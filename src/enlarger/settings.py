@@ -100,6 +100,13 @@ class ServerSettings(_Section):
     render_threads: Annotated[int, COUNT] = 0
     #: requests allowed to wait for a render thread before new ones get 429.
     render_queue: Annotated[int, COUNT] = 64
+    #: pixels the admitted renders may cost together (``spec/cost.py``: source bytes / 3,
+    #: decoded pixels, output pixels, heavy encoders 8x); beyond it a request waits in the
+    #: queue, unread. One render alone is always admitted. 0: no limit.
+    render_pixels_in_flight: Annotated[int, COUNT] = 64_000_000
+    #: bytes of uploads held at once (declared length, or the upload limit); beyond it
+    #: ``POST /v1/images`` gets 429 before its body is read. 0: no limit.
+    upload_bytes_in_flight: Annotated[int, COUNT] = 256 * 1024 * 1024
     #: seconds a request may take in all before it gets 503.
     deadline_s: Annotated[float, POSITIVE] = 30.0
     cache_control: str = "public, max-age=31536000, immutable"
@@ -132,6 +139,8 @@ class RenderSettings(_Section):
     max_output_side: Annotated[int, AT_LEAST_ONE] = 8192
     #: AVIF encoder effort for live renders (libvips default 4 takes seconds).
     avif_effort: Annotated[int, Bounds(0, 9)] = 2
+    #: output pixels above which lossless WebP, AVIF and GIF renders are refused (400).
+    max_heavy_output_pixels: Annotated[int, AT_LEAST_ONE] = 8_000_000
     #: libvips worker threads per render (0: one per CPU); the render pool runs renders
     #: side by side, so one each keeps a busy server from oversubscribing its cores.
     vips_concurrency: Annotated[int, COUNT] = 1

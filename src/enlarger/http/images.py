@@ -20,9 +20,10 @@ from enlarger.catalog.models import Image
 from enlarger.catalog.types import Session
 from enlarger.errors import ClientError, NotFound
 from enlarger.http.auth import Authorize
+from enlarger.http.inflight import InFlight
 from enlarger.http.pool import RenderPool
 from enlarger.http.sessions import in_session, in_transaction
-from enlarger.http.upload_body import read_upload_body
+from enlarger.http.upload_body import bytes_held, read_upload_body
 from enlarger.ingest.image_views import image_json, images_json
 from enlarger.ingest.service import Ingested, Ingestor
 from enlarger.services import Services
@@ -40,6 +41,7 @@ class ImagesAPI:
         self._settings = services.settings
         self._ingestor = ingestor
         self._authorize = authorize
+        self._uploads = InFlight(self._settings.server.upload_bytes_in_flight, "upload bytes")
 
     def routes(self) -> list[Route]:
         return [
@@ -53,12 +55,15 @@ class ImagesAPI:
         return self._settings.ingest.public_url or str(request.base_url).rstrip("/")
 
     async def upload(self, request: Request) -> Response:
+        """Admitted by bytes in flight (429 before the body is read), then ingested."""
         await self._authorize(request)
-        body = await read_upload_body(request, self._settings.ingest.max_upload_bytes)
-        if body.url is not None:
-            ingested = await self._ingestor.from_url(body.url, body.callback_url)
-        else:
-            ingested = await self._ingestor.from_bytes(body.data or b"", body.callback_url)
+        max_bytes = self._settings.ingest.max_upload_bytes
+        with self._uploads.holding(bytes_held(request, max_bytes)):
+            body = await read_upload_body(request, max_bytes)
+            if body.url is not None:
+                ingested = await self._ingestor.from_url(body.url, body.callback_url)
+            else:
+                ingested = await self._ingestor.from_bytes(body.data or b"", body.callback_url)
         return await self._created(request, ingested)
 
     async def _created(self, request: Request, ingested: Ingested) -> Response:

@@ -1,10 +1,18 @@
 """The render pool: libvips work on a bounded set of threads, never on the event loop.
 
-At most ``threads`` jobs run at once and at most ``queue`` more wait for a thread; a
-job beyond that is refused at once with ``Overloaded`` (429) so latency stays bounded
-instead of growing with the backlog. A job counts against the limit until its thread
-really finishes, even when the request that submitted it gave up (a running libvips
-call cannot be interrupted); a job still waiting is cancelled with its request.
+Admission is counted in jobs and in pixels (``spec/cost.py``). At most ``threads`` jobs
+are admitted at once, costing together at most ``pixels`` (one job alone is always
+admitted, so no render is refused for its size here), and at most ``queue`` more wait
+for admission in arrival order; a job beyond that is refused at once with
+``Overloaded`` (429), so latency stays bounded instead of growing with the backlog.
+
+A render is admitted before it reads its source (``admission``), so waiting requests
+hold no source bytes, and a refused one has read and decoded nothing. It reserves an
+estimate and settles its real cost once the header is read (``Admitted.settle``), which
+then bounds what is admitted next. A job
+counts until its thread really finishes, even when its request gave up; a request that
+gives up cancels its job (``Admitted.cancelled``: libvips stops evaluating), so the
+place frees within a tile's work. A job still waiting leaves with its request.
 """
 
 from __future__ import annotations
@@ -12,8 +20,10 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Callable
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from enlarger.errors import Overloaded
@@ -21,37 +31,138 @@ from enlarger.errors import Overloaded
 T = TypeVar("T")
 
 
+class Admitted:
+    """One admitted job: the render's ``imaging.RenderControl``, and how it runs."""
+
+    def __init__(self, pool: RenderPool, cost: int) -> None:
+        self._pool = pool
+        self.cost = cost
+        self.submitted = False
+        self.left = False
+        self._cancel = threading.Event()
+
+    def settle(self, cost: int) -> None:
+        """The job's real cost, known once the header is read. It is never refused here
+        (its source is read already): a cost above the estimate holds back the next
+        admissions instead."""
+        self._pool._settle(self, cost)
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        """Run ``fn`` on a pool thread (once per admission); cancel it if the caller gives up."""
+        future = self._pool._executor.submit(fn)
+        self.submitted = True
+        future.add_done_callback(lambda _: self._pool._leave(self))
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            self._cancel.set()
+            raise
+
+
+class _Waiter:
+    def __init__(self, cost: int) -> None:
+        self.cost = cost
+        self.loop = asyncio.get_running_loop()
+        self.granted: asyncio.Future[Admitted] = self.loop.create_future()
+        self.ticket: Admitted | None = None
+
+
 class RenderPool:
-    def __init__(self, threads: int, queue: int) -> None:
+    def __init__(self, threads: int, queue: int, pixels: int = 0) -> None:
         self.threads = threads or os.cpu_count() or 1
-        self.capacity = self.threads + max(queue, 0)
+        self.queue = max(queue, 0)
+        #: the pixel budget of the admitted jobs together; 0: none.
+        self.pixels = pixels
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="enlarger-render")
         self._lock = threading.Lock()
-        self._admitted = 0
+        self._running = 0
+        self._cost = 0
+        self._waiting: deque[_Waiter] = deque()
 
     @property
     def admitted(self) -> int:
-        """Jobs running or waiting right now."""
-        return self._admitted
+        """Jobs admitted or waiting right now."""
+        return self._running + len(self._waiting)
 
-    async def run(self, fn: Callable[[], T]) -> T:
+    @property
+    def pixels_in_flight(self) -> int:
+        """What the admitted jobs cost together."""
+        return self._cost
+
+    async def run(self, fn: Callable[[], T], cost: int = 0) -> T:
         """Run ``fn`` on a pool thread; ``Overloaded`` when the pool and its queue are full."""
-        with self._lock:
-            if self._admitted >= self.capacity:
-                raise Overloaded("the render queue is full, retry shortly", retry_after=1)
-            self._admitted += 1
-        try:
-            future = self._executor.submit(fn)
-        except BaseException:
-            self._release()
-            raise
-        future.add_done_callback(self._release)
-        return await asyncio.wrap_future(future)
+        async with self.admission(cost) as admitted:
+            return await admitted.run(fn)
 
-    def _release(self, _: object = None) -> None:
+    @asynccontextmanager
+    async def admission(self, cost: int) -> AsyncIterator[Admitted]:
+        """Wait for admission at ``cost`` pixels (``Overloaded`` at once when the queue is
+        full); the job counts until the block ends or, once it runs, until its thread ends."""
+        admitted = await self._enter(cost)
+        try:
+            yield admitted
+        finally:
+            if not admitted.submitted:
+                self._leave(admitted)
+
+    async def _enter(self, cost: int) -> Admitted:
         with self._lock:
-            self._admitted -= 1
+            if not self._waiting and self._fits(cost):
+                return self._grant(cost)
+            if len(self._waiting) >= self.queue:
+                raise Overloaded("the render queue is full, retry shortly", retry_after=1)
+            waiter = _Waiter(cost)
+            self._waiting.append(waiter)
+        try:
+            return await waiter.granted
+        except asyncio.CancelledError:
+            with self._lock:
+                if waiter.ticket is None:
+                    self._waiting.remove(waiter)
+            if waiter.ticket is not None:
+                self._leave(waiter.ticket)
+            raise
+
+    def _fits(self, cost: int) -> bool:
+        if self._running >= self.threads:
+            return False
+        return not self.pixels or not self._running or self._cost + cost <= self.pixels
+
+    def _grant(self, cost: int) -> Admitted:
+        self._running += 1
+        self._cost += cost
+        return Admitted(self, cost)
+
+    def _settle(self, admitted: Admitted, cost: int) -> None:
+        with self._lock:
+            self._cost += cost - admitted.cost
+            admitted.cost = cost
+            self._admit_waiting()
+
+    def _leave(self, admitted: Admitted) -> None:
+        with self._lock:
+            if admitted.left:
+                return
+            admitted.left = True
+            self._running -= 1
+            self._cost -= admitted.cost
+            self._admit_waiting()
+
+    def _admit_waiting(self) -> None:
+        """Grant the waiting jobs that now fit, first come first served (under the lock)."""
+        while self._waiting and self._fits(self._waiting[0].cost):
+            waiter = self._waiting.popleft()
+            waiter.ticket = self._grant(waiter.cost)
+            waiter.loop.call_soon_threadsafe(_resolve, waiter.granted, waiter.ticket)
 
     def close(self) -> None:
         """Cancel waiting jobs and wait for running ones."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _resolve(granted: asyncio.Future[Admitted], ticket: Admitted) -> None:
+    if not granted.done():
+        granted.set_result(ticket)

@@ -1,4 +1,4 @@
-"""The render route: verify, parse, answer 304 early, read, render in the pool, respond.
+"""The render route: verify, parse, answer 304 early, admit, read, render in the pool, respond.
 
 ``Renderer.respond`` is the whole flow for one source in one origin, so every route
 that renders (the web folder here, uploaded images in ``http/images.py``) shares it.
@@ -30,6 +30,7 @@ from enlarger.imaging import Rendered, RenderOptions, render
 from enlarger.origins.base import Origin
 from enlarger.settings import Settings
 from enlarger.spec.canonical import canonical
+from enlarger.spec.cost import estimate
 from enlarger.spec.model import Format, RenderSpec
 from enlarger.spec.negotiate import accepted_formats, varies_with_accept
 
@@ -143,20 +144,24 @@ class Renderer:
     async def _render(
         self, request: Request, located: Located, negotiated: Negotiated, etag: str
     ) -> Entry:
-        """Read the sources and render them in the pool (a cache miss)."""
+        """Admit, read the sources and render them in the pool (a cache miss).
+
+        Admission (or a 429) comes before a byte is read: waiting requests hold none.
+        """
         record = access_record(request)
-        reading = time.perf_counter()
-        sources = await located.read()
-        record.timings["fetch"] = time.perf_counter() - reading
-        record.source_bytes = located.main.size
         spec, accepted, options = negotiated.spec, negotiated.accepted, self._options
         timer = StageTimer()
+        async with self._pool.admission(estimate(spec, located.size)) as admitted:
+            reading = time.perf_counter()
+            sources = await located.read()
+            record.timings["fetch"] = time.perf_counter() - reading
+            record.source_bytes = located.main.size
 
-        def work() -> Rendered:
-            timer.started()
-            return render(sources, spec, accepted, options, timer)
+            def work() -> Rendered:
+                timer.started()
+                return render(sources, spec, accepted, options, timer, admitted)
 
-        rendered = await self._pool.run(work)
+            rendered = await admitted.run(work)
         timer.record(record)
         self._metrics.rendered(timer.steps)
         fmt = rendered.format

@@ -30,6 +30,11 @@ class Located:
         """The latest change of any of them (Last-Modified)."""
         return max([self.main.mtime, *(extra.mtime for extra in self.extras.values())])
 
+    @property
+    def size(self) -> int:
+        """The bytes reading them all will hold."""
+        return self.main.size + sum(extra.size for extra in self.extras.values())
+
     def identities(self) -> tuple[str, ...]:
         """What the bytes depend on: the main identity, then ``role=identity`` per extra."""
         extras = (f"{role}={self.extras[role].identity}" for role in sorted(self.extras))

@@ -30,7 +30,7 @@ class UploadBody:
 
 async def read_upload_body(request: Request, max_bytes: int) -> UploadBody:
     """Parse the request's body by its content type; ``max_bytes`` bounds the image."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = _content_type(request)
     callback = request.query_params.get("callback_url")
     if content_type == "application/json":
         url, callback = await _json_import(limited(request, MAX_JSON_BYTES))
@@ -40,6 +40,20 @@ async def read_upload_body(request: Request, max_bytes: int) -> UploadBody:
         data, callback = await _form_file(form, callback)
         return UploadBody(data, None, callback)
     return UploadBody(await limited(request, max_bytes).body(), None, callback)
+
+
+def bytes_held(request: Request, max_bytes: int) -> int:
+    """What reading and ingesting the request's upload may hold, known before its body is
+    read: the declared length, else the limit; a URL import holds what it fetches."""
+    limit = max_bytes + MULTIPART_OVERHEAD
+    if _content_type(request) == "application/json":
+        return MAX_JSON_BYTES + max_bytes
+    declared = request.headers.get("content-length", "")
+    return min(int(declared), limit) if declared.isdigit() else limit
+
+
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 def limited(request: Request, limit: int) -> Request:

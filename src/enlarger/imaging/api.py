@@ -6,7 +6,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from enlarger.errors import InvalidParameter, TooManyPixels
+from enlarger.errors import InvalidParameter, OutputTooLarge, TooManyPixels
+from enlarger.imaging.control import UNSTEERED, RenderControl, cancellable, check_cancelled
 from enlarger.imaging.encode import encode
 from enlarger.imaging.errors import decode_errors
 from enlarger.imaging.formats import writable_formats
@@ -15,10 +16,11 @@ from enlarger.imaging.probe import probe
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import to_working_space
 from enlarger.imaging.thumbnail import thumbnail
+from enlarger.spec.cost import is_heavy, render_cost
 from enlarger.spec.facts import SourceFacts
-from enlarger.spec.model import Extent, Fit, Format, Geometry, RenderSpec
+from enlarger.spec.model import Extent, Fit, Format, Geometry, Output, RenderSpec
 from enlarger.spec.negotiate import choose_format
-from enlarger.spec.plan import make_plan
+from enlarger.spec.plan import Plan, make_plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,9 @@ class RenderOptions:
     max_output_side: int = 8192
     #: libvips' default AVIF effort takes seconds: live renders use 0-2.
     avif_effort: int = 2
+    #: output pixels above which lossless WebP, AVIF and GIF are refused (400): their
+    #: encoders hold several copies of the image and take seconds per megapixel.
+    max_heavy_output_pixels: int = 8_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,16 +66,19 @@ def render(
     accepted: frozenset[Format],
     options: RenderOptions,
     clock: StepClock = no_clock,
+    control: RenderControl = UNSTEERED,
 ) -> Rendered:
     """Render ``source`` per ``spec``: probe, pixel limit, format, plan, pipeline, encode.
 
     ``source`` is the main source's bytes, or ``Sources`` when the spec names extras
-    (they reach the pipeline's steps as ``Run.extras``).
+    (they reach the pipeline's steps as ``Run.extras``). ``control`` learns the render's
+    cost once the Plan is made (``spec.cost.render_cost``) and can cancel it.
 
     Raises ``UnprocessableImage`` (undecodable source), ``TooManyPixels`` (checked on the
-    header, before any decoding), ``OutputTooLarge`` and ``InvalidParameter`` (a format
-    this libvips cannot write). ``clock`` is told the seconds of each pipeline step and
-    of ``encode``.
+    header, before any decoding), ``OutputTooLarge`` (also for a heavy encoder's output
+    over ``max_heavy_output_pixels``), ``InvalidParameter`` (a format this libvips cannot
+    write), and ``DeadlineExceeded`` once ``control`` cancels it. ``clock`` is told the
+    seconds of each pipeline step and of ``encode``.
     """
     sources = source if isinstance(source, Sources) else Sources(source)
     data = sources.main
@@ -81,17 +89,22 @@ def render(
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
     plan = make_plan(spec, facts, options.max_output_side)
+    check_heavy_output(plan, fmt, spec.output, options.max_heavy_output_pixels)
+    source_bytes = len(data) + sum(len(extra) for extra in sources.extras.values())
+    control.settle(render_cost(plan, facts.loader, fmt, spec.output, source_bytes))
     with decode_errors():
         start = Run(data, spec, facts, plan, fmt, extras=sources.extras)
         done = run_steps(start, clock=clock)
+        check_cancelled(control)
         encoding = time.perf_counter()
-        encoded = encode(
-            done.image,
-            fmt,
-            spec.output,
-            keep_profile=done.keep_profile,
-            avif_effort=options.avif_effort,
-        )
+        with cancellable(done.image, control):
+            encoded = encode(
+                done.image,
+                fmt,
+                spec.output,
+                keep_profile=done.keep_profile,
+                avif_effort=options.avif_effort,
+            )
         lap(clock, "encode", encoding)
     return Rendered(encoded, fmt, done.image.width, done.image.height)
 
@@ -104,6 +117,19 @@ def check_pixels(facts: SourceFacts, max_source_pixels: int) -> None:
             width=facts.width,
             height=facts.height,
             limit=max_source_pixels,
+        )
+
+
+def check_heavy_output(plan: Plan, fmt: Format, output: Output, limit: int) -> None:
+    """Raise ``OutputTooLarge`` for lossless WebP, AVIF or GIF over ``limit`` pixels."""
+    width, height = plan.canvas
+    if is_heavy(fmt, output) and width * height > limit:
+        raise OutputTooLarge(
+            f"{fmt.value} output{' (lossless)' if output.lossless else ''} of "
+            f"{width}x{height} pixels is over this server's limit of {limit} pixels",
+            width=width,
+            height=height,
+            limit=limit,
         )
 
 

@@ -1,0 +1,69 @@
+"""What one render costs, in pixels, for the render pool's admission (``http/pool.py``).
+
+A render's memory and CPU grow with the pixels it holds: the source's bytes while they
+are read and decoded (counted as one pixel per 3 bytes, an 8-bit RGB pixel's size), the
+pixels decoded at the shrink-on-load scale, and the output's pixels times its frames.
+Some encoders cost far more per pixel than the pipeline before them (lossless WebP, AVIF,
+GIF's quantiser keep the whole image and several working copies): their output counts
+``HEAVY_WEIGHT`` times.
+
+The cost is known in two stages. Before any byte is read, ``estimate`` sees only the
+source's size and what the URL asks for; once the header is read, ``render_cost`` knows
+the Plan. Admission reserves the estimate and the render settles the real cost.
+"""
+
+from __future__ import annotations
+
+import math
+
+from enlarger.spec.model import Format, Output, RenderSpec
+from enlarger.spec.plan import Plan
+
+BYTES_PER_PIXEL = 3
+HEAVY_WEIGHT = 8
+#: JPEG decoders shrink on load by these factors only; WebP by any.
+_JPEG_SHRINKS = (8, 4, 2, 1)
+
+
+def is_heavy(fmt: Format | None, output: Output) -> bool:
+    """Encoders whose cost per pixel explodes at large sizes."""
+    return fmt in (Format.AVIF, Format.GIF) or (fmt is Format.WEBP and output.lossless)
+
+
+def estimate(spec: RenderSpec, source_bytes: int) -> int:
+    """The cost known before reading: the source's bytes and the output the URL names
+    (``w`` and ``h`` in pixels times ``dpr``; one side alone is taken as a square)."""
+    geometry = spec.geometry
+    sides = [
+        extent.value * geometry.dpr
+        for extent in (geometry.w, geometry.h)
+        if extent is not None and not extent.relative
+    ]
+    requested = math.prod(sides) if len(sides) == 2 else sum(side * side for side in sides)
+    weight = HEAVY_WEIGHT if is_heavy(spec.output.fm, spec.output) else 1
+    return source_bytes // BYTES_PER_PIXEL + int(requested) * weight
+
+
+def render_cost(
+    plan: Plan, loader: str, fmt: Format, output: Output, source_bytes: int, frames: int = 1
+) -> int:
+    """The cost once the header is read: source bytes, decoded pixels, output pixels."""
+    width, height = plan.canvas
+    weight = HEAVY_WEIGHT if is_heavy(fmt, output) else 1
+    output_pixels = width * height * frames * weight
+    return source_bytes // BYTES_PER_PIXEL + decoded_pixels(plan, loader) * frames + output_pixels
+
+
+def decoded_pixels(plan: Plan, loader: str) -> int:
+    """Pixels the load step decodes for the Plan's region: JPEG shrinks on load by 2, 4
+    or 8 and WebP by any factor, down to no less than the scaled size."""
+    region = plan.region.width * plan.region.height
+    scaled_width = max(plan.scaled[0], 1)
+    ratio = plan.region.width / scaled_width
+    if loader == "jpeg":
+        shrink: float = next(s for s in _JPEG_SHRINKS if s <= max(ratio, 1))
+    elif loader == "webp":
+        shrink = max(ratio, 1.0)
+    else:
+        shrink = 1.0
+    return int(region / (shrink * shrink))

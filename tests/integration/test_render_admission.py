@@ -1,0 +1,195 @@
+"""Admission in pixels: refused renders read nothing, late renders stop, heavy encoders
+are bounded, uploads are admitted by bytes in flight."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from enlarger.dialects import ImgixDialect
+from enlarger.http.errors import EXCEPTION_HANDLERS
+from enlarger.http.pool import RenderPool
+from enlarger.http.render import Renderer, web_folder_routes
+from enlarger.imaging import writable_formats
+from enlarger.origins.base import Source
+from enlarger.origins.local import WebFolder
+from enlarger.services import render_options
+from enlarger.settings import Settings
+from tests.support.render_app import BASE_URL, client_for, error_of, make_app
+from tests.support.uploads import api_client, build_upload_app, encoded, new_key, upload_settings
+
+pytestmark = pytest.mark.anyio
+
+#: rocket.jpg (640x427, ~30 KB) at 2000x2000 px: about 4 M pixels each.
+BIG = "/rocket.jpg?w=2000&h=2000&fit=crop&fm=png"
+
+
+class GatedOrigin:
+    """A web folder that counts reads and holds each one until ``opened`` is set."""
+
+    def __init__(self, root: Path) -> None:
+        self._folder = WebFolder(root, 10_000_000)
+        self.reads = 0
+        self.opened = asyncio.Event()
+
+    async def locate(self, path: str) -> Source:
+        found = await self._folder.locate(path)
+
+        async def read() -> bytes:
+            self.reads += 1
+            await self.opened.wait()
+            return await found.read()
+
+        return dataclasses.replace(found, read=read)
+
+
+@asynccontextmanager
+async def gated_client(
+    originals: Path, **overrides: object
+) -> AsyncIterator[tuple[httpx.AsyncClient, GatedOrigin, RenderPool]]:
+    settings = Settings.load(environ={}, overrides={"originals": originals, **overrides})
+    server = settings.server
+    pool = RenderPool(server.render_threads, server.render_queue, server.render_pixels_in_flight)
+    options = render_options(settings.render)
+    renderer = Renderer(settings, pool, options, ImgixDialect(None, writable_formats()), "t")
+    origin = GatedOrigin(originals)
+    app = Starlette(
+        routes=web_folder_routes(renderer, origin), exception_handlers=EXCEPTION_HANDLERS
+    )
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            yield client, origin, pool
+    finally:
+        pool.close()
+
+
+async def test_renders_beyond_the_pixel_budget_get_429_before_reading(originals: Path) -> None:
+    """Eight threads, no queue, room for two big renders' pixels: two are admitted and
+    read their source, six are refused at once without a read."""
+    async with gated_client(
+        originals, render_threads=8, render_queue=0, render_pixels_in_flight=9_000_000
+    ) as (client, origin, pool):
+        tasks = [asyncio.create_task(client.get(BIG)) for _ in range(8)]
+        async with asyncio.timeout(10):
+            while sum(task.done() for task in tasks) < 6:
+                await asyncio.sleep(0.005)
+        refused = [task.result() for task in tasks if task.done()]
+        assert origin.reads == 2
+        assert pool.admitted == 2
+        origin.opened.set()
+        responses = await asyncio.gather(*tasks)
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200] * 2 + [429] * 6
+    for response in refused:
+        assert response.status_code == 429
+        assert response.headers["retry-after"] == "1"
+        assert error_of(response)["error"] == "overloaded"
+    assert origin.reads == 2
+    assert pool.admitted == 0
+    assert pool.pixels_in_flight == 0
+
+
+async def test_waiting_renders_hold_no_source_until_admitted(originals: Path) -> None:
+    """One thread and a queue: the waiting requests read only once admitted, and all succeed."""
+    async with gated_client(originals, render_threads=1, render_queue=4) as (client, origin, _):
+        tasks = [asyncio.create_task(client.get("/rocket.jpg?w=20")) for _ in range(3)]
+        async with asyncio.timeout(10):
+            while origin.reads < 1:
+                await asyncio.sleep(0.005)
+        await asyncio.sleep(0.05)
+        assert origin.reads == 1  # the two waiting ones hold nothing
+        origin.opened.set()
+        responses = await asyncio.gather(*tasks)
+    assert [response.status_code for response in responses] == [200] * 3
+    assert origin.reads == 3
+
+
+async def test_a_render_past_its_deadline_stops_and_frees_the_pool(originals: Path) -> None:
+    """A PNG of 8192x5467 px takes seconds to encode; cancelled at 0.3 s it stops within
+    a tile, so the only thread is free well before it would have finished."""
+    app = make_app(originals, render_threads=1, render_queue=0, deadline_s=0.3)
+    pool = app.state.render_pool
+    async with client_for(app) as client:
+        late = await client.get("/rocket.jpg?w=8192&fm=png")
+        async with asyncio.timeout(1.5):
+            while pool.admitted:
+                await asyncio.sleep(0.01)
+        after = await client.get("/rocket.jpg?w=10")
+    assert late.status_code == 503
+    assert error_of(late)["error"] == "deadline_exceeded"
+    assert after.status_code == 200
+    assert pool.pixels_in_flight == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "w=8192&lossless=true&fm=webp",
+        "w=8192&fm=gif",
+        "w=8192&fm=avif",
+        "w=5000&fm=webp&lossless=1",
+    ],
+)
+async def test_heavy_encoders_are_refused_above_their_output_limit(
+    originals: Path, query: str
+) -> None:
+    app = make_app(originals, max_heavy_output_pixels=16_000_000)
+    async with client_for(app) as client:
+        refused = await client.get(f"/rocket.jpg?{query}")
+        within = await client.get("/rocket.jpg?w=1000&lossless=true&fm=webp")
+    assert refused.status_code == 400
+    assert error_of(refused)["error"] == "output_too_large"
+    assert within.status_code == 200
+    assert within.headers["content-type"] == "image/webp"
+
+
+async def test_uploads_beyond_the_bytes_in_flight_get_429_before_their_body(
+    tmp_path: Path,
+) -> None:
+    """One upload streams slowly; a second that would go over the limit is refused at
+    once, its body never read; once the first ends, the next one is admitted."""
+    first_body, second_body = encoded(colour=(10, 20, 30)), encoded(colour=(30, 20, 10))
+    limit = len(first_body) + len(second_body) // 2
+    settings = upload_settings(tmp_path / "data", upload_bytes_in_flight=limit)
+    app, services = build_upload_app(settings)
+    streaming, gate = asyncio.Event(), asyncio.Event()
+    second_read = False
+
+    async def slow_first() -> AsyncIterator[bytes]:
+        yield first_body[:100]
+        streaming.set()  # the server asked for more: the upload is admitted and reading
+        await gate.wait()
+        yield first_body[100:]
+
+    async def second() -> AsyncIterator[bytes]:
+        nonlocal second_read
+        second_read = True
+        yield second_body
+
+    def length(body: bytes) -> dict[str, str]:
+        return {"content-length": str(len(body))}
+
+    async with api_client(app, new_key(services)) as client:
+        first = asyncio.create_task(
+            client.post("/v1/images", content=slow_first(), headers=length(first_body))
+        )
+        await asyncio.wait_for(streaming.wait(), 10)
+        refused = await client.post("/v1/images", content=second(), headers=length(second_body))
+        gate.set()
+        created = await first
+        admitted = await client.post("/v1/images", content=second_body)
+    services.close()
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == "1"
+    assert refused.json()["error"] == "overloaded"
+    assert not second_read
+    assert created.status_code == 201
+    assert admitted.status_code == 201
