@@ -18,7 +18,12 @@ _DECIMAL = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def format_number(value: float) -> str:
-    """The shortest plain decimal that reads back as exactly ``value`` (``16``, ``0.00001``)."""
+    """The shortest plain decimal that reads back as exactly ``value`` (``16``, ``0.00001``).
+
+    Integers are written whole: a URL's integer may be too large for a float.
+    """
+    if isinstance(value, int):
+        return str(value)
     text = format(Decimal(repr(float(value))), "f")
     return text.removesuffix(".0")
 
