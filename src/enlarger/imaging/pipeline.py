@@ -38,6 +38,8 @@ ANALYSERS: tuple[Replan, ...] = ()
 
 
 def run_steps(run: Run, analysers: Sequence[Replan] = ANALYSERS) -> Run:
+    """The final ``Run``. Its image may still stream from the decoder (see the load
+    step): read it once, in order (an encoder does), or ``copy_memory()`` it first."""
     run = replan(run, analysers)
     for step in STEPS:
         run = step(run)
