@@ -11,6 +11,7 @@ from enlarger.imaging.errors import decode_errors
 from enlarger.imaging.formats import writable_formats
 from enlarger.imaging.pipeline import run_steps
 from enlarger.imaging.probe import probe
+from enlarger.imaging.savers import Effort
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import to_working_space
 from enlarger.imaging.thumbnail import thumbnail
@@ -19,13 +20,28 @@ from enlarger.spec.model import Extent, Fit, Format, Geometry, RenderSpec
 from enlarger.spec.negotiate import choose_format
 from enlarger.spec.plan import make_plan
 
+_DEFAULT_EFFORT = Effort()
+
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     max_source_pixels: int = 50_000_000
     max_output_side: int = 8192
-    #: libvips' default AVIF effort takes seconds: live renders use 0-2.
-    avif_effort: int = 2
+    #: encoder effort (``savers.Effort``, whose defaults these are).
+    jpeg_optimize_coding: bool = _DEFAULT_EFFORT.jpeg_optimize_coding
+    png_compression: int = _DEFAULT_EFFORT.png_compression
+    png_filter: str = _DEFAULT_EFFORT.png_filter
+    webp_effort: int = _DEFAULT_EFFORT.webp_effort
+    avif_effort: int = _DEFAULT_EFFORT.avif_effort
+
+    def effort(self) -> Effort:
+        return Effort(
+            jpeg_optimize_coding=self.jpeg_optimize_coding,
+            png_compression=self.png_compression,
+            png_filter=self.png_filter,
+            webp_effort=self.webp_effort,
+            avif_effort=self.avif_effort,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +102,7 @@ def render(
             fmt,
             spec.output,
             keep_profile=done.keep_profile,
-            avif_effort=options.avif_effort,
+            effort=options.effort(),
         )
     return Rendered(encoded, fmt, done.image.width, done.image.height)
 

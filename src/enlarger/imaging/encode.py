@@ -11,7 +11,7 @@ from typing import Any
 
 import pyvips
 
-from enlarger.imaging.savers import SAVERS, Choices
+from enlarger.imaging.savers import SAVERS, Choices, Effort
 from enlarger.spec.model import Auto, Format, Output
 
 DEFAULT_QUALITY = 75
@@ -19,7 +19,7 @@ COMPRESS_QUALITY = 45
 
 
 def encode(
-    image: Any, fmt: Format, output: Output, *, keep_profile: bool, avif_effort: int
+    image: Any, fmt: Format, output: Output, *, keep_profile: bool, effort: Effort
 ) -> bytes:
     """``image`` as ``fmt``; ``KeyError`` for a format without a saver (``render`` refuses
     those first, through ``writable_formats``)."""
@@ -28,6 +28,6 @@ def encode(
     default = COMPRESS_QUALITY if Auto.COMPRESS in output.auto else DEFAULT_QUALITY
     # imgix allows q=0; libvips' savers start at 1
     quality = max(1, output.q) if output.q is not None else default
-    options = saver.options(Choices(quality, output, avif_effort))
+    options = saver.options(Choices(quality, output, effort))
     data: bytes = getattr(image, saver.operation)(**options, keep=keep)
     return data
