@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from enlarger.errors import InvalidParameter, TooManyPixels
-from enlarger.imaging.encode import encode
+from enlarger.imaging.encode import encode, quality_for
 from enlarger.imaging.errors import decode_errors
 from enlarger.imaging.formats import writable_formats
+from enlarger.imaging.passthrough import passthrough
 from enlarger.imaging.pipeline import run_steps
 from enlarger.imaging.probe import probe
 from enlarger.imaging.savers import Effort
@@ -78,6 +79,9 @@ def render(
 ) -> Rendered:
     """Render ``source`` per ``spec``: probe, pixel limit, format, plan, pipeline, encode.
 
+    A source that can stand for the render (``passthrough``: same format, same size,
+    nothing to change but metadata) is returned without its metadata, not decoded.
+
     ``source`` is the main source's bytes, or ``Sources`` when the spec names extras
     (they reach the pipeline's steps as ``Run.extras``).
 
@@ -94,6 +98,10 @@ def render(
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
     plan = make_plan(spec, facts, options.max_output_side)
+    if not sources.extras:
+        same = passthrough(data, facts, spec, plan, fmt, quality_for(spec.output))
+        if same is not None:
+            return Rendered(same, fmt, facts.width, facts.height)
     with decode_errors():
         start = Run(data, spec, facts, plan, fmt, extras=sources.extras)
         done = run_steps(start)

@@ -18,16 +18,18 @@ DEFAULT_QUALITY = 75
 COMPRESS_QUALITY = 45
 
 
-def encode(
-    image: Any, fmt: Format, output: Output, *, keep_profile: bool, effort: Effort
-) -> bytes:
+def encode(image: Any, fmt: Format, output: Output, *, keep_profile: bool, effort: Effort) -> bytes:
     """``image`` as ``fmt``; ``KeyError`` for a format without a saver (``render`` refuses
     those first, through ``writable_formats``)."""
     saver = SAVERS[fmt]
     keep = pyvips.enums.ForeignKeep.ICC if keep_profile else pyvips.enums.ForeignKeep.NONE
-    default = COMPRESS_QUALITY if Auto.COMPRESS in output.auto else DEFAULT_QUALITY
-    # imgix allows q=0; libvips' savers start at 1
-    quality = max(1, output.q) if output.q is not None else default
-    options = saver.options(Choices(quality, output, effort))
+    options = saver.options(Choices(quality_for(output), output, effort))
     data: bytes = getattr(image, saver.operation)(**options, keep=keep)
     return data
+
+
+def quality_for(output: Output) -> int:
+    """The encoder quality: ``q``, or imgix's default for the ``auto`` asked for."""
+    default = COMPRESS_QUALITY if Auto.COMPRESS in output.auto else DEFAULT_QUALITY
+    # imgix allows q=0; libvips' savers start at 1
+    return max(1, output.q) if output.q is not None else default
