@@ -109,6 +109,9 @@ class ServerSettings(_Section):
     port: Annotated[int, PORT] = 8080
     #: libvips threads working at once (the render pool); 0 means one per CPU.
     render_threads: Annotated[int, COUNT] = 0
+    #: server processes sharing the port (``enlarger serve --processes``); render
+    #: threads left at 0 are shared out among them, one runs the embedded worker.
+    processes: Annotated[int, AT_LEAST_ONE] = 1
     #: requests allowed to wait for a render thread before new ones get 429.
     render_queue: Annotated[int, COUNT] = 64
     #: seconds a request may take in all before it gets 503.

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from enlarger.app import build_app
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.logs import configure_logging
 from enlarger.cli.options import ConfigOption, DataDirOption
+from enlarger.cli.processes import run_app, serve_processes
 from enlarger.settings import Settings
 
 
@@ -40,6 +40,10 @@ def serve(
         str | None,
         typer.Option(help="imgix signing key: every URL must carry a valid s [ENLARGER_SIGN_KEY]."),
     ] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(help="Server processes sharing the port [ENLARGER_PROCESSES; 1]."),
+    ] = None,
     config: ConfigOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -51,18 +55,20 @@ def serve(
             "port": port,
             "sign_key": sign_key,
             "data_dir": data_dir,
+            "processes": processes,
         }
         settings = Settings.load(config_file=config, overrides=overrides)
         configure_logging()
-        app = build_app(settings)
+        count = settings.server.processes
+        app = build_app(settings) if count == 1 else None
         sock = bind(settings.server.host, settings.server.port)
     host_, port_ = sock.getsockname()[:2]
     shown_host = f"[{host_}]" if ":" in host_ else host_
     typer.echo(f"Enlarger listening on http://{shown_host}:{port_}")
-    server = uvicorn.Server(
-        uvicorn.Config(app, access_log=False, log_config=None, server_header=False)
-    )
-    server.run(sockets=[sock])
+    if app is None:
+        serve_processes(settings, sock, count)
+        return
+    run_app(app, sock)
 
 
 def bind(host: str, port: int) -> socket.socket:
