@@ -32,7 +32,7 @@ def version() -> str:
     return importlib.metadata.version("enlarger")
 
 
-def enlarger_server(work: Path, photos: Path, port: int) -> ServerGroup:
+def enlarger_server(work: Path, photos: Path, port: int, processes: int = 1) -> ServerGroup:
     data_dir = work / "enlarger-data"
     data_dir.mkdir(parents=True, exist_ok=True)
     enlarger = shutil.which("enlarger") or "enlarger"
@@ -41,7 +41,11 @@ def enlarger_server(work: Path, photos: Path, port: int) -> ServerGroup:
         argv=[enlarger, "serve", "--originals", str(photos.resolve()), "--port", str(port)],
         port=port,
         cwd=work,
-        env={"ENLARGER_DATA_DIR": str(data_dir), "ENLARGER_EMBEDDED_WORKER": "false"},
+        env={
+            "ENLARGER_DATA_DIR": str(data_dir),
+            "ENLARGER_EMBEDDED_WORKER": "false",
+            "ENLARGER_PROCESSES": str(processes),
+        },
         log_path=work / "enlarger.log",
     )
     return ServerGroup("enlarger", [server])

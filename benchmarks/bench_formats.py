@@ -1,7 +1,8 @@
 """The output formats of the benchmark matrix and how each engine asks for them.
 
-The raw pyvips saver options copy Enlarger's (src/enlarger/imaging/encode.py): metadata
-stripped, optimised JPEG Huffman tables, PNG zlib level 4, AVIF effort 2.
+The raw pyvips saver options copy Enlarger's defaults (``imaging/savers.py``, ``Effort``):
+metadata stripped, JPEG without Huffman optimisation, PNG zlib level 2 with the sub
+filter, WebP effort 2, AVIF effort 1.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 #: libvips AVIF effort Enlarger uses for live renders (``RenderSettings.avif_effort``).
-AVIF_EFFORT = 2
-#: zlib level Enlarger writes PNG with (``savers.PNG_COMPRESSION``).
-PNG_COMPRESSION = 4
+AVIF_EFFORT = 1
+#: zlib level and filter Enlarger writes PNG with (``RenderSettings.png_compression``).
+PNG_COMPRESSION = 2
+PNG_FILTER = "sub"
+WEBP_EFFORT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +39,7 @@ JPEG = OutputFormat(
     imgix_query="fm=jpg&q=80",
     thumbor_filters="filters:format(jpeg):quality(80)",
     vips_suffix=".jpg",
-    vips_options={"Q": 80, "optimize_coding": True, "keep": "none"},
+    vips_options={"Q": 80, "optimize_coding": False, "keep": "none"},
     vips_loader="jpegload_buffer",
 )
 PNG = OutputFormat(
@@ -44,7 +47,7 @@ PNG = OutputFormat(
     imgix_query="fm=png",
     thumbor_filters="filters:format(png)",
     vips_suffix=".png",
-    vips_options={"compression": PNG_COMPRESSION, "keep": "none"},
+    vips_options={"compression": PNG_COMPRESSION, "filter": PNG_FILTER, "keep": "none"},
     vips_loader="pngload_buffer",
 )
 WEBP = OutputFormat(
@@ -52,7 +55,7 @@ WEBP = OutputFormat(
     imgix_query="fm=webp&q=75",
     thumbor_filters="filters:format(webp):quality(75)",
     vips_suffix=".webp",
-    vips_options={"Q": 75, "keep": "none"},
+    vips_options={"Q": 75, "effort": WEBP_EFFORT, "keep": "none"},
     vips_loader="webpload_buffer",
 )
 AVIF = OutputFormat(

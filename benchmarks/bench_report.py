@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bench_load import Measurement
 
-RAW, ENLARGER, THUMBOR = "raw pyvips", "enlarger", "thumbor"
+RAW, ENLARGER, THUMBOR, SHARP = "raw pyvips", "enlarger", "thumbor", "sharp"
 #: Enlarger's CPU per render may exceed raw pyvips by at most this fraction.
 CPU_OVERHEAD_TARGET = 0.10
 #: Enlarger req/s over thumbor req/s, per format.

@@ -26,6 +26,7 @@ from pathlib import Path
 import pyvips
 
 import bench_enlarger
+import bench_sharp
 import bench_thumbor
 from bench_formats import FORMATS_BY_NAME, OutputFormat
 from bench_http import run_http_load
@@ -33,7 +34,7 @@ from bench_load import Measurement, finish
 from bench_photos import Photo, load_photos, output_problem
 from bench_procs import ServerGroup, free_port
 from bench_raw import measure_raw
-from bench_report import ENLARGER, RAW, THUMBOR, RunInfo, render_markdown
+from bench_report import ENLARGER, RAW, SHARP, THUMBOR, RunInfo, render_markdown
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
@@ -56,7 +57,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--formats", default=",".join(FORMATS_BY_NAME), help="comma list of jpeg,png,webp,avif"
     )
     parser.add_argument(
-        "--engines", default="raw,enlarger,thumbor", help="comma list of raw,enlarger,thumbor"
+        "--engines",
+        default="raw,enlarger,thumbor,sharp",
+        help="comma list of raw,enlarger,thumbor,sharp",
+    )
+    parser.add_argument(
+        "--enlarger-processes", type=int, default=1, help="enlarger serve --processes"
     )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     return parser.parse_args(argv)
@@ -107,6 +113,7 @@ def http_engines(
     formats: Sequence[OutputFormat],
     versions: list[str],
     unavailable: dict[str, str],
+    processes: int = 1,
 ) -> list[HttpEngine]:
     """The HTTP engines asked for that can run here; why the others cannot, in ``unavailable``."""
     all_formats = frozenset(f.name for f in formats)
@@ -116,8 +123,16 @@ def http_engines(
         if reason:
             unavailable["Enlarger (all formats)"] = reason
         else:
-            server = bench_enlarger.enlarger_server(WORK, photos, free_port())
+            server = bench_enlarger.enlarger_server(WORK, photos, free_port(), processes)
             engines.append(HttpEngine(server, bench_enlarger.enlarger_path, all_formats, True))
+    if SHARP in names:
+        reason = bench_sharp.unavailable_reason()
+        if reason:
+            unavailable["sharp (all formats)"] = reason
+        else:
+            versions.append(bench_sharp.version())
+            server = bench_sharp.sharp_server(WORK, photos, free_port())
+            engines.append(HttpEngine(server, bench_sharp.sharp_path, all_formats))
     if THUMBOR in names:
         venv = WORK / "thumbor-venv"
         bench_thumbor.ensure_venv(venv)
@@ -167,7 +182,9 @@ def main(argv: Sequence[str]) -> int:
     notes: list[str] = []
     started = datetime.datetime.now(datetime.UTC)
     print(f"{len(photos)} photos, formats {args.formats}, {args.duration:g}s per cell")
-    servers = http_engines(engines, args.photos, formats, versions, unavailable)
+    servers = http_engines(
+        engines, args.photos, formats, versions, unavailable, args.enlarger_processes
+    )
     with contextlib.ExitStack() as stack:
         for engine in servers:
             stack.callback(engine.server.stop)

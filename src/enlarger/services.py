@@ -54,6 +54,10 @@ def render_options(render: RenderSettings) -> RenderOptions:
     return RenderOptions(
         max_source_pixels=render.max_source_pixels,
         max_output_side=render.max_output_side,
+        jpeg_optimize_coding=render.jpeg_optimize_coding,
+        png_compression=render.png_compression,
+        png_filter=render.png_filter,
+        webp_effort=render.webp_effort,
         avif_effort=render.avif_effort,
         max_heavy_output_pixels=render.max_heavy_output_pixels,
     )

@@ -55,6 +55,17 @@ AT_LEAST_ONE = Bounds(1)
 POSITIVE = Bounds(0, exclusive=True)
 
 
+class PngFilter(enum.StrEnum):
+    """libvips' PNG row filters (``all`` tries each per row)."""
+
+    NONE = "none"
+    SUB = "sub"
+    UP = "up"
+    AVG = "avg"
+    PAETH = "paeth"
+    ALL = "all"
+
+
 class QueueEngine(enum.StrEnum):
     #: durable in the catalog database.
     EMBEDDED = "embedded"
@@ -98,6 +109,9 @@ class ServerSettings(_Section):
     port: Annotated[int, PORT] = 8080
     #: libvips threads working at once (the render pool); 0 means one per CPU.
     render_threads: Annotated[int, COUNT] = 0
+    #: server processes sharing the port (``enlarger serve --processes``); render
+    #: threads left at 0 are shared out among them, one runs the embedded worker.
+    processes: Annotated[int, AT_LEAST_ONE] = 1
     #: requests allowed to wait for a render thread before new ones get 429.
     render_queue: Annotated[int, COUNT] = 64
     #: pixels the admitted renders may cost together (``spec/cost.py``: source bytes / 3,
@@ -137,8 +151,15 @@ class RenderSettings(_Section):
     max_source_pixels: Annotated[int, AT_LEAST_ONE] = 50_000_000
     max_source_bytes: Annotated[int, AT_LEAST_ONE] = 100 * 1024 * 1024
     max_output_side: Annotated[int, AT_LEAST_ONE] = 8192
+    #: encoder effort, chosen by measurement (benchmarks/RESULTS.md, "Encoder settings"):
+    #: optimised JPEG Huffman tables save 4-8% of bytes for 1.5-2.6x the encode time.
+    jpeg_optimize_coding: bool = False
+    #: PNG zlib level and row filter (none, sub, up, avg, paeth, all).
+    png_compression: Annotated[int, Bounds(0, 9)] = 2
+    png_filter: PngFilter = PngFilter.SUB
+    webp_effort: Annotated[int, Bounds(0, 6)] = 2
     #: AVIF encoder effort for live renders (libvips default 4 takes seconds).
-    avif_effort: Annotated[int, Bounds(0, 9)] = 2
+    avif_effort: Annotated[int, Bounds(0, 9)] = 1
     #: output pixels above which lossless WebP, AVIF and GIF renders are refused (400).
     max_heavy_output_pixels: Annotated[int, AT_LEAST_ONE] = 8_000_000
     #: libvips worker threads per render (0: one per CPU); the render pool runs renders

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from enlarger.app import build_app
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.logs import configure_logging
 from enlarger.cli.options import ConfigOption, DataDirOption
-from enlarger.http.guarded_protocol import ConnectionLimits, protocol_with
-from enlarger.settings import ServerSettings, Settings
+from enlarger.cli.processes import run_app, serve_processes
+from enlarger.settings import Settings
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +40,10 @@ def serve(
         str | None,
         typer.Option(help="imgix signing key: every URL must carry a valid s [ENLARGER_SIGN_KEY]."),
     ] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(help="Server processes sharing the port [ENLARGER_PROCESSES; 1]."),
+    ] = None,
     config: ConfigOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
@@ -52,29 +55,20 @@ def serve(
             "port": port,
             "sign_key": sign_key,
             "data_dir": data_dir,
+            "processes": processes,
         }
         settings = Settings.load(config_file=config, overrides=overrides)
         configure_logging()
-        app = build_app(settings)
+        count = settings.server.processes
+        app = build_app(settings) if count == 1 else None
         sock = bind(settings.server.host, settings.server.port)
     host_, port_ = sock.getsockname()[:2]
     shown_host = f"[{host_}]" if ":" in host_ else host_
     typer.echo(f"Enlarger listening on http://{shown_host}:{port_}")
-    protocol = protocol_with(connection_limits(settings.server))
-    uvicorn_config = uvicorn.Config(
-        app, http=protocol, access_log=False, log_config=None, server_header=False
-    )
-    uvicorn.Server(uvicorn_config).run(sockets=[sock])
-
-
-def connection_limits(server: ServerSettings) -> ConnectionLimits:
-    return ConnectionLimits(
-        max_header_bytes=server.max_header_bytes,
-        max_request_line_bytes=server.max_request_line_bytes,
-        header_timeout_s=server.header_timeout_s,
-        body_idle_timeout_s=server.body_idle_timeout_s,
-        max_connections=server.max_connections,
-    )
+    if app is None:
+        serve_processes(settings, sock, count)
+        return
+    run_app(app, sock, settings.server)
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 
 from enlarger.errors import InvalidParameter, OutputTooLarge, TooManyPixels
 from enlarger.imaging.control import UNSTEERED, RenderControl, cancellable, check_cancelled
-from enlarger.imaging.encode import encode
+from enlarger.imaging.encode import encode, quality_for
 from enlarger.imaging.errors import decode_errors
 from enlarger.imaging.formats import writable_formats
+from enlarger.imaging.passthrough import passthrough
 from enlarger.imaging.pipeline import StepClock, lap, no_clock, run_steps
 from enlarger.imaging.probe import probe
+from enlarger.imaging.savers import Effort
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import to_working_space
 from enlarger.imaging.thumbnail import thumbnail
@@ -22,16 +24,31 @@ from enlarger.spec.model import Extent, Fit, Format, Geometry, Output, RenderSpe
 from enlarger.spec.negotiate import choose_format
 from enlarger.spec.plan import Plan, make_plan
 
+_DEFAULT_EFFORT = Effort()
+
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     max_source_pixels: int = 50_000_000
     max_output_side: int = 8192
-    #: libvips' default AVIF effort takes seconds: live renders use 0-2.
-    avif_effort: int = 2
+    #: encoder effort (``savers.Effort``, whose defaults these are).
+    jpeg_optimize_coding: bool = _DEFAULT_EFFORT.jpeg_optimize_coding
+    png_compression: int = _DEFAULT_EFFORT.png_compression
+    png_filter: str = _DEFAULT_EFFORT.png_filter
+    webp_effort: int = _DEFAULT_EFFORT.webp_effort
+    avif_effort: int = _DEFAULT_EFFORT.avif_effort
     #: output pixels above which lossless WebP, AVIF and GIF are refused (400): their
     #: encoders hold several copies of the image and take seconds per megapixel.
     max_heavy_output_pixels: int = 8_000_000
+
+    def effort(self) -> Effort:
+        return Effort(
+            jpeg_optimize_coding=self.jpeg_optimize_coding,
+            png_compression=self.png_compression,
+            png_filter=self.png_filter,
+            webp_effort=self.webp_effort,
+            avif_effort=self.avif_effort,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +87,9 @@ def render(
 ) -> Rendered:
     """Render ``source`` per ``spec``: probe, pixel limit, format, plan, pipeline, encode.
 
+    A source that can stand for the render (``passthrough``: same format, same size,
+    nothing to change but metadata) is returned without its metadata, not decoded.
+
     ``source`` is the main source's bytes, or ``Sources`` when the spec names extras
     (they reach the pipeline's steps as ``Run.extras``). ``control`` learns the render's
     cost once the Plan is made (``spec.cost.render_cost``) and can cancel it.
@@ -90,6 +110,10 @@ def render(
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
     plan = make_plan(spec, facts, options.max_output_side)
     check_heavy_output(plan, fmt, spec.output, options.max_heavy_output_pixels)
+    if not sources.extras:
+        same = passthrough(data, facts, spec, plan, fmt, quality_for(spec.output))
+        if same is not None:
+            return Rendered(same, fmt, facts.width, facts.height)
     source_bytes = len(data) + sum(len(extra) for extra in sources.extras.values())
     control.settle(render_cost(plan, facts.loader, fmt, spec.output, source_bytes))
     with decode_errors():
@@ -103,7 +127,7 @@ def render(
                 fmt,
                 spec.output,
                 keep_profile=done.keep_profile,
-                avif_effort=options.avif_effort,
+                effort=options.effort(),
             )
         lap(clock, "encode", encoding)
     return Rendered(encoded, fmt, done.image.width, done.image.height)

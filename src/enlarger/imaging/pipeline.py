@@ -65,6 +65,8 @@ def no_clock(step: str, seconds: float) -> None:
 def run_steps(
     run: Run, analysers: Sequence[Replan] = ANALYSERS, clock: StepClock = no_clock
 ) -> Run:
+    """The final ``Run``. Its image may still stream from the decoder (see the load
+    step): read it once, in order (an encoder does), or ``copy_memory()`` it first."""
     mark = time.perf_counter()
     run = replan(run, analysers)
     mark = lap(clock, "analyse", mark)

@@ -16,8 +16,6 @@ import pyvips
 
 from enlarger.spec.model import Auto, Format, Output
 
-#: zlib level for PNG: level 4 is several times faster than 9 for a few % more bytes.
-PNG_COMPRESSION = 4
 #: imgix ``chromasub`` -> libvips ``subsample_mode``. libvips writes 4:2:0 or 4:4:4 only,
 #: so 4:2:2 gets the full-resolution 4:4:4 (never less chroma than asked for).
 #: imgix defaults to 4:2:0 at every quality (libvips' "auto" turns it off from Q 90).
@@ -25,12 +23,30 @@ _SUBSAMPLE = {444: "off", 422: "off", 420: "on"}
 
 
 @dataclass(frozen=True, slots=True)
+class Effort:
+    """How hard each encoder works, traded between bytes and CPU. The defaults were chosen
+    by measurement (``benchmarks/RESULTS.md``, "Encoder settings"); none changes a pixel
+    except WebP and AVIF effort, which change how the encoder spends its bits.
+    """
+
+    #: optimised Huffman tables: 4-8% fewer bytes for 1.5-2.6x the JPEG encode time.
+    jpeg_optimize_coding: bool = False
+    #: zlib level and row filter (libvips' ``filter`` name: none, sub, up, avg, paeth, all).
+    png_compression: int = 2
+    png_filter: str = "sub"
+    webp_effort: int = 2
+    #: libvips' default 4 takes seconds at 2 K: live renders use 0-2.
+    avif_effort: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Choices:
-    """What a saver's options depend on: the output's quality and the spec's output."""
+    """What a saver's options depend on: the output's quality, the spec's output and the
+    configured effort."""
 
     quality: int
     output: Output
-    avif_effort: int
+    effort: Effort
 
 
 Options = Callable[[Choices], dict[str, Any]]
@@ -61,7 +77,7 @@ def _jpeg(progressive: bool) -> Options:
         return {
             "Q": choices.quality,
             "interlace": progressive,
-            "optimize_coding": True,
+            "optimize_coding": choices.effort.jpeg_optimize_coding,
             "subsample_mode": _SUBSAMPLE[choices.output.chromasub or 420],
         }
 
@@ -69,18 +85,26 @@ def _jpeg(progressive: bool) -> Options:
 
 
 def _png(choices: Choices) -> dict[str, Any]:
-    return {"compression": PNG_COMPRESSION, "palette": Auto.COMPRESS in choices.output.auto}
+    return {
+        "compression": choices.effort.png_compression,
+        "filter": choices.effort.png_filter,
+        "palette": Auto.COMPRESS in choices.output.auto,
+    }
 
 
 def _lossy_or_lossless(choices: Choices) -> dict[str, Any]:
     return {"Q": choices.quality, "lossless": choices.output.lossless}
 
 
+def _webp(choices: Choices) -> dict[str, Any]:
+    return {**_lossy_or_lossless(choices), "effort": choices.effort.webp_effort}
+
+
 def _avif(choices: Choices) -> dict[str, Any]:
     return {
         **_lossy_or_lossless(choices),
         "compression": "av1",
-        "effort": choices.avif_effort,
+        "effort": choices.effort.avif_effort,
     }
 
 
@@ -101,7 +125,7 @@ SAVERS: Mapping[Format, Saver] = {
     Format.JPG: Saver("jpegsave_buffer", _jpeg(progressive=False)),
     Format.PJPG: Saver("jpegsave_buffer", _jpeg(progressive=True)),
     Format.PNG: Saver("pngsave_buffer", _png),
-    Format.WEBP: Saver("webpsave_buffer", _lossy_or_lossless),
+    Format.WEBP: Saver("webpsave_buffer", _webp),
     Format.AVIF: Saver("heifsave_buffer", _avif, encodes=_encodes_av1),
     Format.GIF: Saver("gifsave_buffer", _gif),
     Format.JXL: Saver("jxlsave_buffer", _lossy_or_lossless),

@@ -24,6 +24,7 @@ def run_plan() -> RunPlan:
         data: bytes, plan: Plan, spec: RenderSpec | None = None, fmt: Format = Format.PNG
     ) -> Any:
         start = Run(data=data, spec=spec or RenderSpec(), facts=probe(data), plan=plan, format=fmt)
-        return run_steps(start).image
+        # the pipeline may stream (read once, in order): tests look at pixels many times
+        return run_steps(start).image.copy_memory()
 
     return run

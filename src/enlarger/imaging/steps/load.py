@@ -15,7 +15,8 @@ from enlarger.imaging.steps.colour import keeps_origin_profile, to_working_space
 from enlarger.imaging.steps.pad import pad_colour
 from enlarger.imaging.thumbnail import thumbnail
 from enlarger.spec.facts import SourceFacts
-from enlarger.spec.plan import Box, Plan
+from enlarger.spec.model import Flip
+from enlarger.spec.plan import Box, Pad, Plan
 
 
 def load(run: Run) -> Run:
@@ -24,10 +25,11 @@ def load(run: Run) -> Run:
     ``no_rotate``: the orient step applies the Plan's orientation (EXIF, or ``orient``
     which replaces it).
 
-    Only the part the Plan shows (its region, or for smart crops its bounds) is then
-    decoded into memory: thumbnail reads its source in order only, while the orient,
-    smartcrop, rotate and blur steps read out of order. That part is at output scale, or
-    for upscales at most the region at full size.
+    Only the part the Plan shows (its region, or for smart crops its bounds) is kept, at
+    output scale (for upscales at most the region at full size). thumbnail reads its
+    source in order only: when a later step reads out of order (``needs_random_access``)
+    that part is decoded into memory here; otherwise pixels stream from the decoder to the
+    encoder and no copy of the image is ever held.
 
     With ``Run.all_frames`` every frame is decoded and cut alike, and stays stacked.
     """
@@ -41,7 +43,27 @@ def load(run: Run) -> Run:
         image, view = _cut_to_view(shrunk, run)
     keep = keeps_origin_profile(image, run.spec, run.format)
     working = to_working_space(image, keep_profile=keep, colour=_paints_colour(run))
-    return dataclasses.replace(run, image=working.copy_memory(), keep_profile=keep, view=view)
+    if needs_random_access(run):
+        working = working.copy_memory()
+    return dataclasses.replace(run, image=working, keep_profile=keep, view=view)
+
+
+def needs_random_access(run: Run) -> bool:
+    """Whether a step after load reads the image out of order (or more than once).
+
+    Turning by EXIF orientation, a vertical flip, smartcrop, ``rot``, the blur and clamp
+    pads (a backdrop made from the image, repeated edges) and stacked frames do; fitting,
+    cropping, solid pads, colour and alpha work row by row.
+    """
+    plan = run.plan
+    return (
+        plan.orientation != 1
+        or run.spec.orientation.flip in (Flip.V, Flip.HV)
+        or plan.interest is not None
+        or plan.rotate != 0
+        or plan.pad in (Pad.BLUR, Pad.CLAMP)
+        or (run.all_frames and run.facts.frames > 1)
+    )
 
 
 def load_size(facts: SourceFacts, plan: Plan) -> tuple[int, int]:

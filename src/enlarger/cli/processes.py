@@ -1,0 +1,81 @@
+"""``enlarger serve`` as several processes sharing one listening socket.
+
+One process keeps about 1.6 of 2 cores busy: its event loop and render threads share one
+interpreter lock. Independent processes do not (benchmarks/RESULTS.md). The parent binds
+the socket, then spawns ``count`` servers that accept on it; the kernel hands each
+connection to one of them. Only the first runs the embedded conversion worker (the jobs
+table's leases would make several safe, but one per server is what its slots assume),
+and when render threads are left at 0 ("one per CPU") the CPUs are shared out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import signal
+import socket
+from types import FrameType
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from enlarger.app import build_app
+from enlarger.cli.logs import configure_logging
+from enlarger.http.guarded_protocol import ConnectionLimits, protocol_with
+from enlarger.settings import ServerSettings, Settings
+
+
+def run_app(app: ASGIApp, sock: socket.socket, server: ServerSettings) -> None:
+    """Serve ``app`` on ``sock`` in this process until it is told to stop, with the
+    connection limits of ``server`` enforced below the app."""
+    protocol = protocol_with(connection_limits(server))
+    config = uvicorn.Config(
+        app, http=protocol, access_log=False, log_config=None, server_header=False
+    )
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def connection_limits(server: ServerSettings) -> ConnectionLimits:
+    return ConnectionLimits(
+        max_header_bytes=server.max_header_bytes,
+        max_request_line_bytes=server.max_request_line_bytes,
+        header_timeout_s=server.header_timeout_s,
+        body_idle_timeout_s=server.body_idle_timeout_s,
+        max_connections=server.max_connections,
+    )
+
+
+def serve_processes(settings: Settings, sock: socket.socket, count: int) -> None:
+    """Run ``count`` server processes on ``sock``; SIGINT/SIGTERM stop them all."""
+    context = multiprocessing.get_context("spawn")  # no libvips or database state forked
+    children = [
+        context.Process(target=_child, args=(share(settings, index, count), sock), daemon=True)
+        for index in range(count)
+    ]
+    for child in children:
+        child.start()
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        for child in children:
+            if child.pid is not None and child.is_alive():
+                os.kill(child.pid, signum)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    for child in children:
+        child.join()
+
+
+def share(settings: Settings, index: int, count: int) -> Settings:
+    """The settings of server ``index`` of ``count``."""
+    server = settings.server
+    threads = server.render_threads or max(1, (os.cpu_count() or 1) // count)
+    worker = server.embedded_worker and index == 0
+    server = dataclasses.replace(server, render_threads=threads, embedded_worker=worker)
+    return dataclasses.replace(settings, server=server)
+
+
+def _child(settings: Settings, sock: socket.socket) -> None:
+    configure_logging()
+    run_app(build_app(settings), sock, settings.server)
