@@ -41,6 +41,7 @@ def build_app(settings: Settings) -> Starlette:
     options = render_options(settings.render)
     dialect = ImgixDialect(settings.render.sign_key, writable_formats())
     renderer = Renderer(settings, pool, options, dialect, renderer_version())
+    folder_routes = web_folder(settings.render, renderer)  # checked before anything is created
     services = open_services(settings)
     worker = embedded_worker(
         settings, services.sessions, lambda: services.store, services.preset_specs
@@ -51,7 +52,7 @@ def build_app(settings: Settings) -> Starlette:
         *upload_api(services, pool, authorize, worker.dispatch).routes(),
         *DerivativeRoutes(services, renderer).routes(),
         *job_routes(services.sessions, authorize),
-        *web_folder(settings.render, renderer),  # catch-all: keep last
+        *folder_routes,  # catch-all: keep last
     ]
     components: list[Component] = [
         lambda: closing_pool(pool),

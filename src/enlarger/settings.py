@@ -27,6 +27,7 @@ from typing import Annotated, Any, ClassVar, Self
 from enlarger.errors import ConfigError
 
 ENV_PREFIX = "ENLARGER_"
+#: where the catalog and objects live unless configured: relative to the working folder.
 DEFAULT_DATA_DIR = Path("enlarger-data")
 
 
@@ -216,13 +217,13 @@ class Settings:
         unknown = set(given) - _all_field_names()
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown(set(toml) - {f.name for f in dataclasses.fields(cls)}, "at the top level")
         sections: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             if f.name == "presets":
                 sections["presets"] = _presets(toml.get("presets", DEFAULT_PRESETS))
             elif f.name == "data_dir":
-                raw = given.get("data_dir", env.get(ENV_PREFIX + "DATA_DIR", toml.get("data_dir")))
-                sections["data_dir"] = Path(raw) if raw is not None else DEFAULT_DATA_DIR
+                sections["data_dir"] = _data_dir(given, env, toml, config_file)
             else:
                 section_type = typing.get_type_hints(cls)[f.name]
                 table = toml.get(f.name, {})
@@ -233,11 +234,53 @@ class Settings:
 
 
 def _all_field_names() -> set[str]:
-    names = {"data_dir"}
-    for f in dataclasses.fields(Settings):
-        if dataclasses.is_dataclass(f.default):
-            names.update(sf.name for sf in dataclasses.fields(f.default))
-    return names
+    return {"data_dir", *_section_of_field()}
+
+
+def _section_of_field() -> dict[str, str]:
+    """Each section field's name -> its TOML table (names are unique across sections)."""
+    return {
+        sf.name: f.name
+        for f in dataclasses.fields(Settings)
+        if dataclasses.is_dataclass(f.default)
+        for sf in dataclasses.fields(f.default)
+    }
+
+
+def _refuse_unknown(names: set[str], where: str) -> None:
+    """Unknown keys would be silently ignored: refuse them, saying where a known one goes."""
+    if not names:
+        return
+    sections = _section_of_field()
+    homes = [
+        f"{name} belongs in [{sections[name]}]"
+        if name in sections
+        else f"{name} belongs at the top level"
+        for name in sorted(names)
+        if name in sections or name == "data_dir"
+    ]
+    hint = f" ({'; '.join(homes)})" if homes else ""
+    raise ConfigError(
+        f"config: unknown key(s) {where}: {', '.join(sorted(names))}{hint}", keys=sorted(names)
+    )
+
+
+def _data_dir(
+    given: Mapping[str, Any],
+    env: Mapping[str, str],
+    toml: Mapping[str, Any],
+    config_file: Path | None,
+) -> Path:
+    """The data folder; a relative ``data_dir`` in a config file is relative to that file."""
+    if "data_dir" in given:
+        return Path(given["data_dir"])
+    if ENV_PREFIX + "DATA_DIR" in env:
+        return Path(env[ENV_PREFIX + "DATA_DIR"])
+    if "data_dir" not in toml or config_file is None:
+        return DEFAULT_DATA_DIR
+    if not isinstance(toml["data_dir"], str):
+        raise ConfigError(f"config: data_dir: expected a path, got {toml['data_dir']!r}")
+    return config_file.parent / toml["data_dir"]
 
 
 def _path_or_none(raw: str | None) -> Path | None:
@@ -270,9 +313,7 @@ def _section(
     given: Mapping[str, Any],
 ) -> Any:
     hints = typing.get_type_hints(section_type)
-    unknown = set(table) - set(hints)
-    if unknown:
-        raise ConfigError(f"config: unknown key(s) in [{section}]: {', '.join(sorted(unknown))}")
+    _refuse_unknown(set(table) - set(hints), f"in [{section}]")
     values: dict[str, Any] = {}
     for name, hint in hints.items():
         env_name = ENV_PREFIX + name.upper()
