@@ -62,7 +62,9 @@ def serve(
     shown_host = f"[{host_}]" if ":" in host_ else host_
     typer.echo(f"Enlarger listening on http://{shown_host}:{port_}")
     if settings.render.originals is None:
-        typer.echo("Serving only uploaded images (/i/<id>); add --originals FOLDER to serve a folder")
+        typer.echo(
+            "Serving only uploaded images (/i/<id>); add --originals FOLDER to serve a folder"
+        )
     server = uvicorn.Server(
         uvicorn.Config(app, access_log=False, log_config=None, server_header=False)
     )
