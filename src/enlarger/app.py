@@ -31,7 +31,7 @@ from enlarger.imaging import writable_formats
 from enlarger.jobs.worker import embedded_worker, running
 from enlarger.origins.local import WebFolder
 from enlarger.services import open_services, render_options, serving
-from enlarger.settings import RenderSettings, Settings
+from enlarger.settings import RenderSettings, Settings, UnknownParams
 
 Component = Callable[[], AbstractAsyncContextManager[object]]
 
@@ -39,7 +39,8 @@ Component = Callable[[], AbstractAsyncContextManager[object]]
 def build_app(settings: Settings) -> Starlette:
     pool = RenderPool(settings.server.render_threads, settings.server.render_queue)
     options = render_options(settings.render)
-    dialect = ImgixDialect(settings.render.sign_key, writable_formats())
+    ignore_unknown = settings.render.unknown_params is UnknownParams.IGNORE
+    dialect = ImgixDialect(settings.render.sign_key, writable_formats(), ignore_unknown)
     renderer = Renderer(settings, pool, options, dialect, renderer_version())
     folder_routes = web_folder(settings.render, renderer)  # checked before anything is created
     services = open_services(settings)

@@ -54,6 +54,7 @@ def render_options(render: RenderSettings) -> RenderOptions:
     return RenderOptions(
         max_source_pixels=render.max_source_pixels,
         max_output_side=render.max_output_side,
+        max_output_pixels=render.max_output_pixels,
         avif_effort=render.avif_effort,
     )
 

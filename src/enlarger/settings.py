@@ -62,6 +62,15 @@ class QueueEngine(enum.StrEnum):
     RABBITMQ = "rabbitmq"
 
 
+class UnknownParams(enum.StrEnum):
+    """What a render URL's parameters this server does not know get."""
+
+    #: a 400 naming the parameter.
+    ERROR = "error"
+    #: rendered without them; the response's ``Enlarger-Ignored-Params`` header lists them.
+    IGNORE = "ignore"
+
+
 class _Section:
     """Checks a section's fields against their ``Annotated`` bounds and enum types."""
 
@@ -117,9 +126,13 @@ class RenderSettings(_Section):
     originals: Path | None = None
     #: imgix-style signing key; when set every render URL must carry a valid ``s``.
     sign_key: str | None = None
+    #: ``ignore`` eases a move from imgix: parameters Enlarger lacks are skipped, not a 400.
+    unknown_params: UnknownParams = UnknownParams.ERROR
     max_source_pixels: Annotated[int, AT_LEAST_ONE] = 50_000_000
     max_source_bytes: Annotated[int, AT_LEAST_ONE] = 100 * 1024 * 1024
     max_output_side: Annotated[int, AT_LEAST_ONE] = 8192
+    #: the largest output area: a bigger render is a 400 before any pixel is decoded.
+    max_output_pixels: Annotated[int, AT_LEAST_ONE] = 40_000_000
     #: AVIF encoder effort for live renders (libvips default 4 takes seconds).
     avif_effort: Annotated[int, Bounds(0, 9)] = 2
     #: libvips worker threads per render (0: one per CPU); the render pool runs renders

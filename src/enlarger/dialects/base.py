@@ -27,6 +27,8 @@ class DialectRequest:
     spec: RenderSpec
     path: str
     expires: int | None = None
+    #: parameters the URL gave that the dialect skipped (``[render] unknown_params``).
+    ignored: tuple[str, ...] = ()
 
     def check(self, now: float) -> None:
         """Raise ``Expired`` (410) when the URL is no longer served at ``now``."""

@@ -1,11 +1,11 @@
 """The one place that turns errors into HTTP responses.
 
 Every error body is JSON: ``{"error": code, "message": ..., **details}``. Error
-responses are never cached (``Cache-Control: no-store``); 429 and 503 carry
-``Retry-After``. The storage layer's errors carry no HTTP status; ``http_error`` maps
-them here (a failing store is 503, a missing object 404). Any other exception that is not
-an ``EnlargerError`` is a bug: it is logged with its traceback and answered with a
-generic 500.
+responses are never cached (``Cache-Control: no-store``); 429, and 503 where a retry
+can succeed, carry ``Retry-After``. The storage layer's errors carry no HTTP status;
+``http_error`` maps them here (a failing store is 503, a missing object 404). Any other
+exception that is not an ``EnlargerError`` is a bug: it is logged with its traceback and
+answered with a generic 500.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def error_response(
 
 def enlarger_error_response(exc: EnlargerError) -> Response:
     headers = {}
-    if isinstance(exc, Overloaded | Unavailable):
+    if isinstance(exc, Overloaded | Unavailable) and exc.retry_after is not None:
         headers["retry-after"] = str(exc.retry_after)
     if exc.report:
         log.warning("request_failed", error=exc.code, message=exc.message, status=exc.status)

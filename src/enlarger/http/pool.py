@@ -14,11 +14,20 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from typing import TypeVar
 
 from enlarger.errors import Overloaded
 
 T = TypeVar("T")
+
+_gave_up_while_running: ContextVar[bool] = ContextVar("gave_up_while_running", default=False)
+
+
+def gave_up_while_running() -> bool:
+    """Whether this task last left ``RenderPool.run`` (cancelled, e.g. by its deadline)
+    while its job was running, rather than still waiting for a thread."""
+    return _gave_up_while_running.get()
 
 
 class RenderPool:
@@ -46,7 +55,12 @@ class RenderPool:
             self._release()
             raise
         future.add_done_callback(self._release)
-        return await asyncio.wrap_future(future)
+        try:
+            return await asyncio.wrap_future(future)
+        except asyncio.CancelledError:
+            # cancel() fails for a job already running: it runs on, and so would a retry.
+            _gave_up_while_running.set(not future.cancel())
+            raise
 
     def _release(self, _: object = None) -> None:
         with self._lock:

@@ -19,13 +19,16 @@ from starlette.routing import Route
 from enlarger.dialects import Dialect
 from enlarger.errors import DeadlineExceeded, NotFound
 from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
-from enlarger.http.pool import RenderPool
+from enlarger.http.pool import RenderPool, gave_up_while_running
 from enlarger.imaging import RenderOptions, render
 from enlarger.origins.base import Origin, Source
 from enlarger.settings import Settings
 from enlarger.spec.canonical import canonical
 from enlarger.spec.model import Format, RenderSpec
 from enlarger.spec.negotiate import accepted_formats, varies_with_accept
+
+#: lists the parameters a render skipped (``[render] unknown_params = "ignore"``).
+IGNORED_PARAMS_HEADER = "enlarger-ignored-params"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,8 @@ class Negotiated:
     spec: RenderSpec
     accepted: frozenset[Format]
     varies: bool
+    #: parameters the dialect skipped; named in the ``Enlarger-Ignored-Params`` header.
+    ignored: tuple[str, ...] = ()
 
 
 class Renderer:
@@ -63,13 +68,21 @@ class Renderer:
         deadline = asyncio.timeout(self._server.deadline_s)
         try:
             async with deadline:
-                return await self._respond(request, negotiated, origin, path)
+                response = await self._respond(request, negotiated, origin, path)
         except TimeoutError:
             if deadline.expired():
-                raise DeadlineExceeded(
-                    f"the render took longer than {self._server.deadline_s:g} s", retry_after=1
-                ) from None
+                raise self._deadline_exceeded() from None
             raise
+        if negotiated.ignored:
+            response.headers[IGNORED_PARAMS_HEADER] = ", ".join(negotiated.ignored)
+        return response
+
+    def _deadline_exceeded(self) -> DeadlineExceeded:
+        """503; Retry-After only when the time went in waiting, since a retry can succeed."""
+        took = f"the render took longer than {self._server.deadline_s:g} s"
+        if gave_up_while_running():
+            return DeadlineExceeded(f"{took}; a retry would too: ask for less", retry_after=None)
+        return DeadlineExceeded(took, retry_after=1)
 
     def _negotiate(self, request: Request, prefix: str) -> tuple[Negotiated, str]:
         """Verify and parse through the dialect (403, 400), check expiry (410); the path."""
@@ -81,7 +94,8 @@ class Renderer:
             raise NotFound("no such image")
         varies = varies_with_accept(parsed.spec.output)
         accepted = accepted_formats(request.headers.get("accept"))
-        return Negotiated(parsed.spec, accepted, varies), parsed.path.removeprefix(prefix)
+        negotiated = Negotiated(parsed.spec, accepted, varies, parsed.ignored)
+        return negotiated, parsed.path.removeprefix(prefix)
 
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str

@@ -23,6 +23,7 @@ from enlarger.spec.plan import make_plan
 class RenderOptions:
     max_source_pixels: int = 50_000_000
     max_output_side: int = 8192
+    max_output_pixels: int | None = None
     #: libvips' default AVIF effort takes seconds: live renders use 0-2.
     avif_effort: int = 2
 
@@ -59,7 +60,7 @@ def render(
     fmt = choose_format(spec.output, accepted, facts, writable)
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
-    plan = make_plan(spec, facts, options.max_output_side)
+    plan = make_plan(spec, facts, options.max_output_side, options.max_output_pixels)
     with decode_errors():
         done = run_steps(Run(data=data, spec=spec, facts=facts, plan=plan, format=fmt))
         encoded = encode(

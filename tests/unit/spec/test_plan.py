@@ -297,9 +297,6 @@ RECTS = [
         Box(0, 0, 400, 300),
         id="full",
     ),
-    pytest.param(
-        Rect(Extent(500), Extent(500), Extent(10), Extent(10)), Box(399, 299, 1, 1), id="outside"
-    ),
 ]
 
 
