@@ -26,6 +26,7 @@ from enlarger.http.health import health_routes
 from enlarger.http.images import upload_api
 from enlarger.http.jobs import job_routes
 from enlarger.http.pool import RenderPool
+from enlarger.http.presets import preset_routes
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.imaging import writable_formats
 from enlarger.jobs.worker import embedded_worker, running
@@ -53,6 +54,7 @@ def build_app(settings: Settings) -> Starlette:
         *upload_api(services, pool, authorize, worker.dispatch).routes(),
         *DerivativeRoutes(services, renderer).routes(),
         *job_routes(services.sessions, authorize),
+        *preset_routes(settings.presets, services.preset_specs, authorize),
         *folder_routes,  # catch-all: keep last
     ]
     components: list[Component] = [

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from enlarger.cli import keys, render, serve, sync, upload, worker
+from enlarger.cli import keys, presets, render, serve, sync, upload, worker
 from enlarger.imaging.runtime import library_versions
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ sync.register(app)
 worker.register(app)
 upload.register(app)
 keys.register(app)
+presets.register(app)
 
 
 def _print_version(wanted: bool) -> None:

@@ -12,14 +12,11 @@ counted, not stored.
 from __future__ import annotations
 
 import asyncio
-import logging
-import sys
-from collections.abc import AsyncIterator, Iterable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing, contextmanager
+from collections.abc import AsyncIterator, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing
 from pathlib import Path
 from typing import Annotated
 
-import structlog
 import typer
 
 from enlarger.cli.conversion import InProcessConversion, unfinished_conversions
@@ -129,25 +126,8 @@ def upload_locally(files: list[Path], settings: Settings, parallel: int, convert
         summary = asyncio.run(upload_all(files, local_sender(services), parallel))
         if conversion is not None:
             jobs = unfinished_conversions(services.sessions, summary.image_ids)
-            with progress_bar("converting") as progress, _job_warnings_only():
-                task = progress.add_task("convert", total=len(jobs))
-                summary.conversion = conversion.run(jobs, lambda n: progress.advance(task, n))
+            summary.conversion = conversion.run_with_progress(jobs)
     return summary
-
-
-@contextmanager
-def _job_warnings_only() -> Iterator[None]:
-    """While converting, the jobs engine logs only warnings (failed attempts), on stderr:
-    a line per finished job would bury the summary. structlog's settings are restored."""
-    saved = structlog.get_config()
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-    )
-    try:
-        yield
-    finally:
-        structlog.configure(**saved)
 
 
 async def upload_all(

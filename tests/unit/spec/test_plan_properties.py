@@ -69,7 +69,8 @@ def _plan_or_none(spec: RenderSpec, facts: SourceFacts) -> Plan | None:
     try:
         return make_plan(spec, facts, LIMIT)
     except InvalidParameter as error:  # a rect outside the source, a dpr below a pixel
-        assert error.details["parameter"] in {"rect", "dpr"}
+        details = error.details
+        assert details["parameter"] in {"rect", "dpr"}
         return None
     except OutputTooLarge as error:
         details = error.details
