@@ -5,6 +5,8 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
+import httpx
+
 from tests.support.processes import serving, start
 
 
@@ -47,3 +49,13 @@ def test_serve_without_originals_says_only_uploads_are_served(tmp_path: Path) ->
     with serving(["--port", "0", "--data-dir", str(tmp_path)], {}, tmp_path / "log") as running:
         assert running.process.stdout is not None
         assert "only uploaded images" in running.process.stdout.readline()
+
+
+def test_the_default_log_has_no_library_start_up_chatter(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    with serving(["--port", "0", "--data-dir", str(tmp_path / "data")], {}, log) as running:
+        assert httpx.get(f"{running.url}/health", timeout=20).status_code == 200
+    text = log.read_text()
+    assert "Application startup complete" in text  # the log itself works
+    for chatter in ("alembic", "Context impl", "Will assume", "Running upgrade"):
+        assert chatter not in text
