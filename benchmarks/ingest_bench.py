@@ -42,7 +42,8 @@ from bench_photos import load_photos
 from bench_procs import ServerProcess, free_port
 from convert_bench import PHOTOS, RAW_PRESETS, bench_raw
 from enlarger.catalog.api_keys import create_api_key
-from enlarger.cli.upload import remote_sender, upload_all
+from enlarger.cli.upload import upload_all
+from enlarger.cli.upload_remote import remote_sender
 from enlarger.services import open_services
 from enlarger.settings import DEFAULT_PRESETS, Settings
 
@@ -101,7 +102,7 @@ def ingest(url: str, key: str, files: list[Path], concurrency: int) -> float:
     started = time.perf_counter()
     summary = asyncio.run(upload_all(files, remote_sender(url, key), concurrency))
     seconds = time.perf_counter() - started
-    if summary.uploaded != len(files):
+    if len(summary.of("uploaded")) != len(files):
         raise SystemExit(f"uploads not all accepted: {summary}")
     return seconds
 

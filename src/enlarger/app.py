@@ -31,6 +31,7 @@ from enlarger.http.jobs import job_routes
 from enlarger.http.metrics import Metrics, metrics_routes
 from enlarger.http.optimize import optimize_api
 from enlarger.http.pool import RenderPool
+from enlarger.http.presets import preset_routes
 from enlarger.http.purge import purge_routes
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.http.thumbor import thumbor_routes
@@ -40,7 +41,7 @@ from enlarger.jobs.worker import embedded_worker, running
 from enlarger.optimize.sweeper import sweeping
 from enlarger.origins.local import WebFolder
 from enlarger.services import Services, open_services, render_options, serving
-from enlarger.settings import RenderSettings, Settings
+from enlarger.settings import RenderSettings, Settings, UnknownParams
 
 Component = Callable[[], AbstractAsyncContextManager[object]]
 
@@ -49,7 +50,9 @@ def build_app(settings: Settings) -> Starlette:
     server = settings.server
     pool = RenderPool(server.render_threads, server.render_queue, server.render_pixels_in_flight)
     options = render_options(settings.render)
-    dialect = ImgixDialect(settings.render.sign_key, writable_formats())
+    ignore_unknown = settings.render.unknown_params is UnknownParams.IGNORE
+    dialect = ImgixDialect(settings.render.sign_key, writable_formats(), ignore_unknown)
+    folder = web_folder(settings.render)  # checked before anything is created
     services = open_services(settings)
     metrics = observed(pool, services)
     results = open_results(settings.cache, services.store)
@@ -72,7 +75,8 @@ def build_app(settings: Settings) -> Starlette:
         *webhook_routes(services.sessions, authorize, worker.dispatch),
         *purge_routes(results, authorize),
         *metrics_routes(metrics),
-        *url_dialects(settings, services, renderer, thumbor),  # catch-all: keep last
+        *preset_routes(settings.presets, services.preset_specs, authorize),
+        *url_dialects(settings, services, folder, renderer, thumbor),  # catch-all: keep last
     ]
     components: list[Component] = [
         lambda: closing_pool(pool),
@@ -132,13 +136,16 @@ def thumbor_dialect(settings: Settings) -> ThumborDialect:
 
 
 def url_dialects(
-    settings: Settings, services: Services, imgix: Renderer, thumbor: Renderer
+    settings: Settings,
+    services: Services,
+    folder: WebFolder | None,
+    imgix: Renderer,
+    thumbor: Renderer,
 ) -> list[BaseRoute]:
     """The thumbor routes and the imgix web folder; the one at the root goes last.
 
     With ``thumbor_prefix = "/"`` the web folder moves under ``imgix_prefix``.
     """
-    folder = web_folder(settings.render)
     thumbor_routes_ = thumbor_routes(services, thumbor, folder)
     if folder is None:
         return list(thumbor_routes_)

@@ -48,6 +48,12 @@ class InvalidParameter(ClientError):
         )
 
 
+class InvalidCallback(ClientError):
+    """An upload's ``callback_url`` cannot receive events (its host does not resolve)."""
+
+    code = "invalid_callback_url"
+
+
 class OutputTooLarge(ClientError):
     code = "output_too_large"
 
@@ -141,11 +147,13 @@ class Overloaded(EnlargerError):
 
 
 class Unavailable(EnlargerError):
+    """503. ``retry_after`` (seconds) only when a retry can succeed; None: it would not."""
+
     status = 503
     code = "unavailable"
 
-    def __init__(self, message: str, retry_after: int = 1) -> None:
-        super().__init__(message, retry_after=retry_after)
+    def __init__(self, message: str, retry_after: int | None = 1) -> None:
+        super().__init__(message, **({} if retry_after is None else {"retry_after": retry_after}))
         self.retry_after = retry_after
 
 

@@ -58,6 +58,7 @@ def render_options(render: RenderSettings) -> RenderOptions:
         png_compression=render.png_compression,
         png_filter=render.png_filter,
         webp_effort=render.webp_effort,
+        max_output_pixels=render.max_output_pixels,
         avif_effort=render.avif_effort,
         max_heavy_output_pixels=render.max_heavy_output_pixels,
     )

@@ -27,6 +27,7 @@ from typing import Annotated, Any, ClassVar, Self
 from enlarger.errors import ConfigError
 
 ENV_PREFIX = "ENLARGER_"
+#: where the catalog and objects live unless configured: relative to the working folder.
 DEFAULT_DATA_DIR = Path("enlarger-data")
 
 
@@ -70,6 +71,15 @@ class QueueEngine(enum.StrEnum):
     #: durable in the catalog database.
     EMBEDDED = "embedded"
     RABBITMQ = "rabbitmq"
+
+
+class UnknownParams(enum.StrEnum):
+    """What a render URL's parameters this server does not know get."""
+
+    #: a 400 naming the parameter.
+    ERROR = "error"
+    #: rendered without them; the response's ``Enlarger-Ignored-Params`` header lists them.
+    IGNORE = "ignore"
 
 
 class _Section:
@@ -148,6 +158,8 @@ class RenderSettings(_Section):
     originals: Path | None = None
     #: imgix-style signing key; when set every render URL must carry a valid ``s``.
     sign_key: str | None = None
+    #: ``ignore`` eases a move from imgix: parameters Enlarger lacks are skipped, not a 400.
+    unknown_params: UnknownParams = UnknownParams.ERROR
     max_source_pixels: Annotated[int, AT_LEAST_ONE] = 50_000_000
     max_source_bytes: Annotated[int, AT_LEAST_ONE] = 100 * 1024 * 1024
     max_output_side: Annotated[int, AT_LEAST_ONE] = 8192
@@ -158,6 +170,8 @@ class RenderSettings(_Section):
     png_compression: Annotated[int, Bounds(0, 9)] = 2
     png_filter: PngFilter = PngFilter.SUB
     webp_effort: Annotated[int, Bounds(0, 6)] = 2
+    #: the largest output area: a bigger render is a 400 before any pixel is decoded.
+    max_output_pixels: Annotated[int, AT_LEAST_ONE] = 40_000_000
     #: AVIF encoder effort for live renders (libvips default 4 takes seconds).
     avif_effort: Annotated[int, Bounds(0, 9)] = 1
     #: output pixels above which lossless WebP, AVIF and GIF renders are refused (400).
@@ -295,13 +309,13 @@ class Settings:
         unknown = set(given) - _all_field_names()
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        _refuse_unknown(set(toml) - {f.name for f in dataclasses.fields(cls)}, "at the top level")
         sections: dict[str, Any] = {}
         for f in dataclasses.fields(cls):
             if f.name == "presets":
                 sections["presets"] = _presets(toml.get("presets", DEFAULT_PRESETS))
             elif f.name == "data_dir":
-                raw = given.get("data_dir", env.get(ENV_PREFIX + "DATA_DIR", toml.get("data_dir")))
-                sections["data_dir"] = Path(raw) if raw is not None else DEFAULT_DATA_DIR
+                sections["data_dir"] = _data_dir(given, env, toml, config_file)
             else:
                 section_type = typing.get_type_hints(cls)[f.name]
                 table = toml.get(f.name, {})
@@ -312,11 +326,53 @@ class Settings:
 
 
 def _all_field_names() -> set[str]:
-    names = {"data_dir"}
-    for f in dataclasses.fields(Settings):
-        if dataclasses.is_dataclass(f.default):
-            names.update(sf.name for sf in dataclasses.fields(f.default))
-    return names
+    return {"data_dir", *_section_of_field()}
+
+
+def _section_of_field() -> dict[str, str]:
+    """Each section field's name -> its TOML table (names are unique across sections)."""
+    return {
+        sf.name: f.name
+        for f in dataclasses.fields(Settings)
+        if dataclasses.is_dataclass(f.default)
+        for sf in dataclasses.fields(f.default)
+    }
+
+
+def _refuse_unknown(names: set[str], where: str) -> None:
+    """Unknown keys would be silently ignored: refuse them, saying where a known one goes."""
+    if not names:
+        return
+    sections = _section_of_field()
+    homes = [
+        f"{name} belongs in [{sections[name]}]"
+        if name in sections
+        else f"{name} belongs at the top level"
+        for name in sorted(names)
+        if name in sections or name == "data_dir"
+    ]
+    hint = f" ({'; '.join(homes)})" if homes else ""
+    raise ConfigError(
+        f"config: unknown key(s) {where}: {', '.join(sorted(names))}{hint}", keys=sorted(names)
+    )
+
+
+def _data_dir(
+    given: Mapping[str, Any],
+    env: Mapping[str, str],
+    toml: Mapping[str, Any],
+    config_file: Path | None,
+) -> Path:
+    """The data folder; a relative ``data_dir`` in a config file is relative to that file."""
+    if "data_dir" in given:
+        return Path(given["data_dir"])
+    if ENV_PREFIX + "DATA_DIR" in env:
+        return Path(env[ENV_PREFIX + "DATA_DIR"])
+    if "data_dir" not in toml or config_file is None:
+        return DEFAULT_DATA_DIR
+    if not isinstance(toml["data_dir"], str):
+        raise ConfigError(f"config: data_dir: expected a path, got {toml['data_dir']!r}")
+    return config_file.parent / toml["data_dir"]
 
 
 def _path_or_none(raw: str | None) -> Path | None:
@@ -349,9 +405,7 @@ def _section(
     given: Mapping[str, Any],
 ) -> Any:
     hints = typing.get_type_hints(section_type)
-    unknown = set(table) - set(hints)
-    if unknown:
-        raise ConfigError(f"config: unknown key(s) in [{section}]: {', '.join(sorted(unknown))}")
+    _refuse_unknown(set(table) - set(hints), f"in [{section}]")
     values: dict[str, Any] = {}
     for name, hint in hints.items():
         env_name = ENV_PREFIX + name.upper()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -232,3 +233,73 @@ def test_keys_create_list_revoke(tmp_path: Path) -> None:
     again = runner.invoke(app, ["keys", "revoke", "1"], env=env)
     assert again.exit_code == 2
     assert "no live API key" in again.output
+
+
+def test_remote_upload_stops_once_on_a_refused_key_or_an_unreachable_server(
+    running_server: tuple[str, Services], photos: Path
+) -> None:
+    url, _ = running_server
+    refused = CliRunner().invoke(app, ["upload", str(photos), "--server", url, "--api-key", "x"])
+    assert refused.exit_code == 1
+    assert refused.output.count("HTTP 403") == 1
+    assert "refused the API key" in refused.output
+    assert "enlarger keys create" in refused.output
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        nowhere = f"127.0.0.1:{closed.getsockname()[1]}"
+    unreachable = CliRunner().invoke(
+        app, ["upload", str(photos), "--server", nowhere, "--api-key", "x"]
+    )
+    assert unreachable.exit_code == 1
+    assert unreachable.output.count("cannot reach http://") == 1
+    bad = CliRunner().invoke(app, ["upload", str(photos), "--server", "ftp://x", "--api-key", "x"])
+    assert bad.exit_code == 1
+    assert "--server wants the server's address" in bad.output
+
+
+def test_remote_upload_without_a_scheme_prints_which_file_became_which_image(
+    running_server: tuple[str, Services], photos: Path
+) -> None:
+    url, services = running_server
+    key = new_key(services)
+    args = ["upload", str(photos), "--server", url.removeprefix("http://"), "--api-key", key]
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 1, result.output  # renamed.jpg is rejected
+    document = json.loads(result.stdout)
+    by_name = {Path(f["path"]).name: f for f in document["files"]}
+    with services.sessions() as session:
+        ids = {image.id for image in session.scalars(select(Image))}
+    assert by_name["a.jpg"]["outcome"] in ("uploaded", "duplicate")
+    assert {by_name[n]["id"] for n in ("a.jpg", "b.PNG", "copy of a.jpeg")} == ids
+    assert by_name["notes.txt"]["outcome"] == "skipped"
+    assert "not an image file name" in by_name["notes.txt"]["reason"]
+    assert by_name["renamed.jpg"]["outcome"] == "rejected"
+    assert document["totals"] == {"uploaded": 2, "duplicate": 1, "rejected": 1, "skipped": 1}
+    text = CliRunner().invoke(app, args).stdout
+    assert f"{photos / 'a.jpg'} -> {by_name['a.jpg']['id']} (duplicate" in text
+    assert f"{photos / 'trip' / 'notes.txt'}: skipped: not an image file name" in text
+
+
+def test_an_api_key_without_a_server_is_an_error(tmp_path: Path, photos: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["upload", str(photos), "--api-key", "k"], env=_env(tmp_path / "data")
+    )
+    assert result.exit_code == 1
+    assert "--api-key is for --server" in result.output
+    assert not (tmp_path / "data").exists()
+
+
+def test_keys_and_uploads_share_the_data_dir_of_serve(tmp_path: Path, photos: Path) -> None:
+    data = tmp_path / "elsewhere"
+    runner = CliRunner()
+    created = runner.invoke(app, ["keys", "create", "cms", "--data-dir", str(data)], env={})
+    assert created.exit_code == 0, created.output
+    listed = runner.invoke(app, ["keys", "list", "--data-dir", str(data)], env={})
+    assert "cms" in listed.output
+    args = ["upload", str(photos / "a.jpg"), "--no-convert", "--data-dir", str(data)]
+    assert runner.invoke(app, args, env={}).exit_code == 0
+    services = open_services(Settings.load(environ={"ENLARGER_DATA_DIR": str(data)}))
+    with services.sessions() as session:
+        assert len(list(session.scalars(select(ApiKey)))) == 1
+        assert len(list(session.scalars(select(Image)))) == 1
+    services.close()

@@ -13,6 +13,7 @@ from enlarger.catalog.derivatives import DerivativeRecord, upsert_derivative
 from enlarger.catalog.images import add_image
 from enlarger.catalog.jobs import enqueue
 from enlarger.catalog.models import Image
+from enlarger.spec.canonical import canonical
 from tests.support.uploads import UploadApp
 
 pytestmark = pytest.mark.anyio
@@ -50,7 +51,8 @@ def add_images(uploads: UploadApp) -> None:
             )
             add_image(session, image)
             enqueue(session, "convert", {"image_id": image.id}, image_id=image.id)
-            record = DerivativeRecord("thumb", "w=40", f"d/{sha256}", "webp", 40, 40, 10)
+            spec = canonical(uploads.services.preset_specs["thumb"])  # the configured one
+            record = DerivativeRecord("thumb", spec, f"d/{sha256}", "webp", 40, 40, 10)
             upsert_derivative(session, image.id, record)
 
 

@@ -115,7 +115,9 @@ async def test_waiting_renders_hold_no_source_until_admitted(originals: Path) ->
 async def test_a_render_past_its_deadline_stops_and_frees_the_pool(originals: Path) -> None:
     """A PNG of 8192x5467 px takes seconds to encode; cancelled at 0.3 s it stops within
     a tile, so the only thread is free well before it would have finished."""
-    app = make_app(originals, render_threads=1, render_queue=0, deadline_s=0.3)
+    app = make_app(
+        originals, render_threads=1, render_queue=0, deadline_s=0.3, max_output_pixels=10**8
+    )
     pool = app.state.render_pool
     async with client_for(app) as client:
         late = await client.get("/rocket.jpg?w=8192&fm=png")

@@ -15,6 +15,7 @@ from enlarger.catalog.models import Derivative, Image, Job
 from enlarger.errors import BlockedAddress, ClientError, FetchFailed, FetchTimeout, PayloadTooLarge
 from enlarger.ingest.fetch import fetch_image
 from enlarger.security.ssrf import GuardedBackend
+from enlarger.spec.canonical import canonical
 from enlarger.storage.keys import derivative_key
 from tests.support.uploads import (
     MAX_UPLOAD_BYTES,
@@ -113,7 +114,8 @@ async def _add_derivative(uploads: UploadApp, image_id: str, sha: str) -> tuple[
     rendered = encoded((40, 40), (1, 2, 3), fmt="WEBP")
     key = derivative_key(sha, "thumb", "0123abcd", "webp")
     await uploads.services.store.put(key, rendered, "image/webp")
-    record = DerivativeRecord("thumb", "w=40&h=40", key, "webp", 40, 40, len(rendered))
+    spec = canonical(uploads.services.preset_specs["thumb"])  # as the preset is configured
+    record = DerivativeRecord("thumb", spec, key, "webp", 40, 40, len(rendered))
     with uploads.services.sessions.begin() as session:
         upsert_derivative(session, image_id, record)
     return key, rendered

@@ -190,3 +190,29 @@ def test_the_queue_engine_is_an_enum_from_any_source(tmp_path: Path) -> None:
     given = Settings.load(environ={}, overrides={"queue_engine": "rabbitmq"})
     assert given.jobs.queue_engine is QueueEngine.RABBITMQ
     assert Settings.load(environ={}).jobs.queue_engine is QueueEngine.EMBEDDED
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            'sign_key = "secret"\n',
+            r"unknown key\(s\) at the top level: sign_key "
+            r"\(sign_key belongs in \[render\]\)",
+        ),
+        ("[sever]\nport = 1\n", r"unknown key\(s\) at the top level: sever"),
+        ("[server]\noriginals = '/srv'\n", r"originals belongs in \[render\]"),
+        ("[render]\ndata_dir = '/srv'\n", r"data_dir belongs at the top level"),
+    ],
+)
+def test_unknown_keys_and_sections_anywhere_are_refused_with_a_hint(
+    tmp_path: Path, text: str, names: str
+) -> None:
+    with pytest.raises(ConfigError, match=names):
+        Settings.load(config_file=write(tmp_path, text), environ={})
+
+
+def test_a_relative_data_dir_is_relative_to_its_config_file(tmp_path: Path) -> None:
+    config = write(tmp_path, 'data_dir = "data"\n')
+    assert Settings.load(config_file=config, environ={}).data_dir == tmp_path / "data"
+    assert Settings.load(environ={}).data_dir == DEFAULT_DATA_DIR

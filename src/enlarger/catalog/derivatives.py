@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, func, select
+from sqlalchemy import Insert, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from enlarger.catalog.chunks import chunks
-from enlarger.catalog.models import Derivative, utcnow
+from enlarger.catalog.models import Derivative, Image, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,32 @@ def count_stored(session: Session, image_ids: Collection[str], presets: Collecti
         or 0
         for chunk in chunks(image_ids)
     )
+
+
+def images_lacking(session: Session, current: Mapping[str, str]) -> list[str]:
+    """Ids of the images (oldest first) without a derivative of every preset in
+    ``current`` (name -> canonical spec) made from that preset's current spec."""
+    if not current:
+        return []
+    up_to_date = or_(
+        *(
+            and_(Derivative.preset == name, Derivative.canonical_spec == spec)
+            for name, spec in current.items()
+        )
+    )
+    counts = (
+        select(Derivative.image_id, func.count().label("n"))
+        .where(up_to_date)
+        .group_by(Derivative.image_id)
+        .subquery()
+    )
+    query = (
+        select(Image.id)
+        .outerjoin(counts, counts.c.image_id == Image.id)
+        .where(func.coalesce(counts.c.n, 0) < len(current))
+        .order_by(Image.created_at, Image.id)
+    )
+    return list(session.scalars(query))
 
 
 def _fields(record: DerivativeRecord) -> dict[str, Any]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated
+
 import typer
 
-from enlarger.cli import keys, render, serve, sync, upload, worker
+from enlarger.cli import keys, presets, render, serve, sync, upload, worker
+from enlarger.imaging.runtime import library_versions
 
 app = typer.Typer(
     name="enlarger",
@@ -12,6 +16,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no "<bool>" type column beside flags
 )
 
 serve.register(app)
@@ -20,6 +25,36 @@ sync.register(app)
 worker.register(app)
 upload.register(app)
 keys.register(app)
+presets.register(app)
+
+
+def _print_version(wanted: bool) -> None:
+    if not wanted:
+        return
+    try:
+        own = version("enlarger")
+    except PackageNotFoundError:
+        own = "unknown (not installed)"
+    libraries = library_versions()
+    typer.echo(f"enlarger {own}")
+    typer.echo(f"pyvips {libraries['pyvips']}")
+    typer.echo(f"libvips {libraries['libvips']}")
+    raise typer.Exit()
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the versions of Enlarger, pyvips and libvips, and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Enlarger: an imgix-compatible, self-hosted image service."""
 
 
 def main() -> None:

@@ -9,13 +9,19 @@ first come, first served, so older queued jobs run first.
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+import structlog
 
 from enlarger.catalog.derivatives import count_stored
 from enlarger.catalog.jobs import FINISHED, finished_job_ids, latest_jobs
 from enlarger.catalog.types import Session, sessionmaker
+from enlarger.cli.progress import progress_bar
 from enlarger.ingest.image_views import CONVERT_JOB
 from enlarger.jobs.worker import Worker, build_queue
 from enlarger.services import Services
@@ -75,6 +81,27 @@ class InProcessConversion:
         finally:
             self._worker.stop()
         return tally(sessions, self._services.presets, set(jobs.values()))
+
+    def run_with_progress(self, jobs: dict[str, str]) -> ConversionTally:
+        """``run`` with a progress bar on stderr."""
+        with progress_bar("converting") as progress, _job_warnings_only():
+            task = progress.add_task("convert", total=len(jobs))
+            return self.run(jobs, lambda n: progress.advance(task, n))
+
+
+@contextmanager
+def _job_warnings_only() -> Iterator[None]:
+    """While converting, the jobs engine logs only warnings (failed attempts), on stderr:
+    a line per finished job would bury the summary. structlog's settings are restored."""
+    saved = structlog.get_config()
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
+    )
+    try:
+        yield
+    finally:
+        structlog.configure(**saved)
 
 
 def tally(

@@ -32,4 +32,7 @@ def configure_logging() -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
-    logging.getLogger("pyvips").setLevel(logging.WARNING)  # libvips chatters at INFO
+    # libraries' start-up chatter (libvips, SQLAlchemy, Alembic's migration steps) is not
+    # for operators; their warnings still are.
+    for library in ("pyvips", "sqlalchemy", "alembic"):
+        logging.getLogger(library).setLevel(logging.WARNING)

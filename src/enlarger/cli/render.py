@@ -1,8 +1,10 @@
 """``enlarger render``: one file through the same pipeline as the server, no server.
 
-The output format is ``fm`` when the query gives one, otherwise the one OUTPUT's
-extension names (.jpg/.jpeg, .png, .webp, .avif, .gif, .jxl), otherwise what the
-pipeline picks for the source (its own format when writable).
+The output format is the one OUTPUT's extension names (.jpg/.jpeg, .png, .webp, .avif,
+.gif, .jxl where this libvips writes it), or ``fm``; an OUTPUT with neither gets what the
+pipeline picks for the source (its own format when writable). An image extension this
+server cannot write (.tiff, and .jxl or .avif where libvips lacks the encoder), or an
+``fm`` that contradicts the extension, is refused before anything is rendered.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Annotated
 import typer
 
 from enlarger.cli.errors import reported_errors
+from enlarger.errors import ClientError
 from enlarger.imaging import render as render_image
 from enlarger.imaging import writable_formats
 from enlarger.services import render_options
@@ -25,6 +28,8 @@ from enlarger.spec.negotiate import accepted_formats
 _FORMATS_BY_SUFFIX = {f".{f.value}": f for f in Format if f is not Format.PJPG} | {
     ".jpeg": Format.JPG
 }
+#: image extensions of formats Enlarger never writes: refused like an unwritable format.
+_OTHER_IMAGE_SUFFIXES = frozenset({".tif", ".tiff", ".heic", ".heif", ".bmp", ".jp2", ".jxr"})
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +47,8 @@ def render(
     """Render SOURCE as QUERY asks and write the result to OUTPUT."""
     with reported_errors():
         settings = Settings.load(config_file=config)
-        spec = with_format_from(parse(query, writable_formats()), output)
+        writable = writable_formats()
+        spec = with_format_from(parse(query, writable), output, writable)
         rendered = render_image(
             source.read_bytes(), spec, accepted_formats(None), render_options(settings.render)
         )
@@ -53,9 +59,19 @@ def render(
     )
 
 
-def with_format_from(spec: RenderSpec, output: Path) -> RenderSpec:
-    """``spec`` with ``fm`` taken from OUTPUT's extension when the query names none."""
-    implied = _FORMATS_BY_SUFFIX.get(output.suffix.lower())
-    if spec.output.fm is not None or implied is None:
-        return spec
-    return dataclasses.replace(spec, output=dataclasses.replace(spec.output, fm=implied))
+def with_format_from(spec: RenderSpec, output: Path, writable: frozenset[Format]) -> RenderSpec:
+    """``spec`` with ``fm`` taken from OUTPUT's extension; ``ClientError`` when this server
+    cannot write that extension or the query's ``fm`` contradicts it."""
+    suffix = output.suffix.lower()
+    implied = _FORMATS_BY_SUFFIX.get(suffix)
+    if implied is None and suffix not in _OTHER_IMAGE_SUFFIXES:
+        return spec  # not an image extension: fm, or the source's own format
+    if implied is None or implied not in writable:
+        names = ", ".join(sorted(s for s, f in _FORMATS_BY_SUFFIX.items() if f in writable))
+        raise ClientError(f"cannot write {suffix} files here; the output may end in {names}")
+    given = spec.output.fm
+    if given is None:
+        return dataclasses.replace(spec, output=dataclasses.replace(spec.output, fm=implied))
+    if given.extension != implied.extension:
+        raise ClientError(f"fm={given.value} contradicts the output's extension {suffix}")
+    return spec

@@ -8,6 +8,7 @@ through when not given.
 
 from __future__ import annotations
 
+import errno
 import socket
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +20,7 @@ from enlarger.cli.errors import reported_errors
 from enlarger.cli.logs import configure_logging
 from enlarger.cli.options import ConfigOption, DataDirOption
 from enlarger.cli.processes import run_app, serve_processes
+from enlarger.errors import ConfigError
 from enlarger.settings import Settings
 
 
@@ -60,11 +62,15 @@ def serve(
         settings = Settings.load(config_file=config, overrides=overrides)
         configure_logging()
         count = settings.server.processes
+        sock = bind(settings.server.host, settings.server.port)  # before anything is created
         app = build_app(settings) if count == 1 else None
-        sock = bind(settings.server.host, settings.server.port)
     host_, port_ = sock.getsockname()[:2]
     shown_host = f"[{host_}]" if ":" in host_ else host_
     typer.echo(f"Enlarger listening on http://{shown_host}:{port_}")
+    if settings.render.originals is None:
+        typer.echo(
+            "Serving only uploaded images (/i/<id>); add --originals FOLDER to serve a folder"
+        )
     if app is None:
         serve_processes(settings, sock, count)
         return
@@ -81,8 +87,13 @@ def bind(host: str, port: int) -> socket.socket:
     try:
         sock.bind((host, port))
         sock.listen(2048)  # connections queue from now on, before uvicorn starts serving
-    except OSError:
+    except OSError as exc:
         sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(
+                f"port {port} on {host} is in use: stop what uses it, or choose another "
+                "with --port (--port 0 picks any free one)"
+            ) from None
         raise
     sock.set_inheritable(True)
     return sock

@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 
 from enlarger.cli.errors import reported_errors
-from enlarger.cli.options import ConfigOption
+from enlarger.cli.options import ConfigOption, DataDirOption, load_settings
 from enlarger.cli.progress import progress_bar
 from enlarger.errors import ConfigError
-from enlarger.settings import Settings
 from enlarger.storage import StorageError, SyncReport, open_store, sync
 
 
@@ -25,6 +24,7 @@ def sync_command(
     sizes_only: Annotated[
         bool, typer.Option("--sizes-only", help="Trust equal sizes; do not read both copies.")
     ] = False,
+    data_dir: DataDirOption = None,
 ) -> None:
     """Copy whatever is missing or different between storage_url and replica_url.
 
@@ -32,7 +32,7 @@ def sync_command(
     for originals, whose key names their sha256: the copy that matches it wins.
     """
     with reported_errors():
-        settings = Settings.load(config_file=config)
+        settings = load_settings(config, data_dir)
         if not settings.storage.replica_url:
             raise ConfigError(
                 "nothing to sync: no replica_url is set ([storage] replica_url or "

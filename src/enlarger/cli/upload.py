@@ -12,22 +12,26 @@ counted, not stored.
 from __future__ import annotations
 
 import asyncio
-import logging
-import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing, contextmanager
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-import httpx
-import structlog
 import typer
 
-from enlarger.cli.conversion import ConversionTally, InProcessConversion, unfinished_conversions
+from enlarger.cli.conversion import InProcessConversion, unfinished_conversions
 from enlarger.cli.errors import reported_errors
-from enlarger.cli.options import ConfigOption
+from enlarger.cli.options import ConfigOption, DataDirOption, load_settings
 from enlarger.cli.progress import progress_bar
+from enlarger.cli.upload_outcomes import (
+    NOT_AN_IMAGE_NAME,
+    Sender,
+    Sent,
+    Summary,
+    print_json,
+    print_text,
+)
+from enlarger.cli.upload_remote import remote_sender, server_url
 from enlarger.errors import ConfigError, EnlargerError
 from enlarger.ingest.service import Ingestor
 from enlarger.services import Services, open_services
@@ -37,62 +41,31 @@ IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".avif", ".heic", ".heif"}
 )
 
-Outcome = Literal["uploaded", "duplicate", "rejected"]
-
-
-@dataclass(frozen=True, slots=True)
-class Sent:
-    """One file's outcome; ``reason`` says why it was rejected, ``image_id`` (local) what
-    it was stored as."""
-
-    outcome: Outcome
-    reason: str = ""
-    image_id: str | None = None
-
-
-#: uploads one file.
-Sender = Callable[[Path], Awaitable[Sent]]
-
-
-@dataclass
-class Summary:
-    uploaded: int = 0
-    duplicates: int = 0
-    rejected: list[tuple[Path, str]] = field(default_factory=list)
-    #: the images uploaded or found as duplicates (local uploads only).
-    image_ids: set[str] = field(default_factory=set)
-    #: None when nothing was converted here (``--server``, ``--no-convert``).
-    conversion: ConversionTally | None = None
-
-    def add(self, path: Path, sent: Sent) -> None:
-        if sent.image_id is not None:
-            self.image_ids.add(sent.image_id)
-        if sent.outcome == "uploaded":
-            self.uploaded += 1
-        elif sent.outcome == "duplicate":
-            self.duplicates += 1
-        else:
-            self.rejected.append((path, sent.reason))
-
-    @property
-    def failed(self) -> bool:
-        return bool(self.rejected) or (self.conversion is not None and self.conversion.failed > 0)
-
 
 def register(app: typer.Typer) -> None:
     app.command(name="upload")(upload_command)
 
 
 def upload_command(
-    paths: Annotated[list[Path], typer.Argument(help="Image files and folders (recursive).")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Image files and folders (recursive).")
+    ],
     server: Annotated[
-        str | None, typer.Option(help="Upload to this running server instead of locally.")
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="Upload to this running server (http://host:port) instead of locally.",
+        ),
     ] = None,
     api_key: Annotated[
-        str | None, typer.Option(envvar="ENLARGER_API_KEY", help="API key for --server.")
+        str | None,
+        typer.Option(envvar="ENLARGER_API_KEY", metavar="KEY", help="API key for --server."),
     ] = None,
     parallel: Annotated[
-        int, typer.Option(min=1, max=64, help="Uploads, then local conversions, at a time.")
+        int,
+        typer.Option(
+            min=1, max=64, metavar="N", help="Uploads, then local conversions, at a time."
+        ),
     ] = 4,
     convert: Annotated[
         bool,
@@ -101,41 +74,49 @@ def upload_command(
             help="Local uploads: convert presets now, or only queue them for serve/worker.",
         ),
     ] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON document (for scripts).")
+    ] = False,
     config: ConfigOption = None,
+    data_dir: DataDirOption = None,
 ) -> None:
-    """Upload images (and convert their presets); print what was uploaded, skipped, rejected."""
+    """Upload images (and convert their presets); print which file became which image id,
+    and what was skipped or rejected and why."""
     with reported_errors():
-        files = sorted(set(expand(paths)))
+        files, skipped = find_files(paths)
         if server is None:
-            summary = upload_locally(files, Settings.load(config_file=config), parallel, convert)
+            if api_key:
+                raise ConfigError("--api-key is for --server: without it the upload is local")
+            settings = load_settings(config, data_dir)
+            summary = upload_locally(files, settings, parallel, convert)
         elif not api_key:
             raise ConfigError("--server needs --api-key (or ENLARGER_API_KEY)")
         elif not convert:
             raise ConfigError("--no-convert is for local uploads: the server converts")
         else:
-            summary = asyncio.run(upload_all(files, remote_sender(server, api_key), parallel))
-    typer.echo(f"uploaded:           {summary.uploaded}")
-    typer.echo(f"duplicates skipped: {summary.duplicates}")
-    typer.echo(f"rejected:           {len(summary.rejected)}")
-    for path, reason in summary.rejected:
-        typer.echo(f"  {path}: {reason}")
-    if summary.conversion is not None:
-        typer.echo(f"presets converted:  {summary.conversion.converted}")
-        typer.echo(f"presets failed:     {summary.conversion.failed}")
+            sender = remote_sender(server_url(server), api_key)
+            summary = asyncio.run(upload_all(files, sender, parallel))
+    for path in skipped:
+        summary.add(path, Sent("skipped", NOT_AN_IMAGE_NAME))
+    (print_json if as_json else print_text)(summary)
     if summary.failed:
         raise typer.Exit(1)
 
 
-def expand(paths: Iterable[Path]) -> Iterator[Path]:
+def find_files(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
+    """The files to send, and the files in the folders that are not sent (by their name)."""
+    files: set[Path] = set()
+    skipped: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            yield from (
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
-            )
+            for found in path.rglob("*"):
+                if found.is_file():
+                    (files if found.suffix.lower() in IMAGE_SUFFIXES else skipped).add(found)
         elif path.is_file():
-            yield path
+            files.add(path)
         else:
             raise FileNotFoundError(2, "no such file or folder", str(path))
+    return sorted(files), sorted(skipped)
 
 
 def upload_locally(files: list[Path], settings: Settings, parallel: int, convert: bool) -> Summary:
@@ -145,25 +126,8 @@ def upload_locally(files: list[Path], settings: Settings, parallel: int, convert
         summary = asyncio.run(upload_all(files, local_sender(services), parallel))
         if conversion is not None:
             jobs = unfinished_conversions(services.sessions, summary.image_ids)
-            with progress_bar("converting") as progress, _job_warnings_only():
-                task = progress.add_task("convert", total=len(jobs))
-                summary.conversion = conversion.run(jobs, lambda n: progress.advance(task, n))
+            summary.conversion = conversion.run_with_progress(jobs)
     return summary
-
-
-@contextmanager
-def _job_warnings_only() -> Iterator[None]:
-    """While converting, the jobs engine logs only warnings (failed attempts), on stderr:
-    a line per finished job would bury the summary. structlog's settings are restored."""
-    saved = structlog.get_config()
-    structlog.configure(
-        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
-    )
-    try:
-        yield
-    finally:
-        structlog.configure(**saved)
 
 
 async def upload_all(
@@ -204,32 +168,3 @@ async def local_sender(services: Services) -> AsyncIterator[Sender]:
         return Sent("uploaded" if ingested.created else "duplicate", image_id=ingested.image.id)
 
     yield send
-
-
-@asynccontextmanager
-async def remote_sender(server: str, api_key: str) -> AsyncIterator[Sender]:
-    headers = {"authorization": f"Bearer {api_key}"}
-    timeout = httpx.Timeout(120.0, connect=10.0)
-    async with httpx.AsyncClient(base_url=server, headers=headers, timeout=timeout) as client:
-
-        async def send(path: Path) -> Sent:
-            try:
-                data = await asyncio.to_thread(path.read_bytes)
-                response = await client.post("/v1/images", files={"file": (path.name, data)})
-            except (OSError, httpx.HTTPError) as exc:
-                return Sent("rejected", str(exc) or type(exc).__name__)
-            if response.status_code == 201:
-                return Sent("uploaded")
-            if response.status_code == 200:
-                return Sent("duplicate")
-            return Sent("rejected", _reason(response))
-
-        yield send
-
-
-def _reason(response: httpx.Response) -> str:
-    try:
-        message = response.json().get("message")
-    except ValueError:
-        message = None
-    return f"HTTP {response.status_code}: {message or response.reason_phrase}"

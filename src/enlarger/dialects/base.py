@@ -31,6 +31,8 @@ class DialectRequest:
     expires: int | None = None
     max_age: int | None = None
     meta: bool = False
+    #: parameters the URL gave that the dialect skipped (``[render] unknown_params``).
+    ignored: tuple[str, ...] = ()
 
     def check(self, now: float) -> None:
         """Raise ``Expired`` (410) when the URL is no longer served at ``now``."""

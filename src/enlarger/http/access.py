@@ -32,6 +32,8 @@ class AccessRecord:
     #: seconds by stage: ``fetch`` (reading the source), ``queue`` (waiting for a render
     #: thread), ``render`` (the pipeline's steps), ``encode``; ``total`` is added at the end.
     timings: dict[str, float] = field(default_factory=dict)
+    #: the request's render began on a pool thread (a deadline then met it running).
+    rendering: bool = False
 
 
 def access_record(request: Request) -> AccessRecord:

@@ -43,7 +43,8 @@ class DerivativeRoutes:
 
     async def preset(self, request: Request) -> Response:
         image_id, name = request.path_params["image_id"], request.path_params["preset"]
-        if name not in self._settings.presets:
+        spec = self._services.preset_specs.get(name)
+        if spec is None:
             raise NotFound(f"no preset named {name!r}", presets=sorted(self._settings.presets))
 
         def lookup(session: Session) -> Derivative:
@@ -51,10 +52,12 @@ class DerivativeRoutes:
             if image is None:
                 raise NotFound(f"no image with id {image_id!r}", id=image_id)
             derivative = get_derivative(session, image.id, name)
-            if derivative is None:
-                job = latest_convert_job(session, image.id)
-                status = preset_status([name], [], job)[name]
-                raise NotFound(f"preset {name!r} of image {image_id!r} is not ready", status=status)
+            found = [] if derivative is None else [derivative]
+            status = preset_status({name: spec}, found, latest_convert_job(session, image.id))
+            if derivative is None or status[name] != "ready":  # missing, or an older spec
+                raise NotFound(
+                    f"preset {name!r} of image {image_id!r} is not ready", status=status[name]
+                )
             return derivative
 
         derivative = await in_session(self._services.sessions, lookup)

@@ -1,11 +1,11 @@
 """The one place that turns errors into HTTP responses.
 
 Every error body is JSON: ``{"error": code, "message": ..., **details}``. Error
-responses are never cached (``Cache-Control: no-store``); 429 and 503 carry
-``Retry-After``. The storage layer's errors carry no HTTP status; ``http_error`` maps
-them here (a failing store is 503, a missing object 404). Any other exception that is not
-an ``EnlargerError`` is a bug: it is logged with its traceback and answered with a
-generic 500.
+responses are never cached (``Cache-Control: no-store``); 429, and 503 where a retry
+can succeed, carry ``Retry-After``. The storage layer's errors carry no HTTP status;
+``http_error`` maps them here (a failing store is 503, a missing object 404). Any other
+exception that is not an ``EnlargerError`` is a bug: it is logged with its traceback and
+answered with a generic 500.
 """
 
 from __future__ import annotations
@@ -38,18 +38,27 @@ def error_response(
     )
 
 
-def enlarger_error_response(exc: EnlargerError) -> Response:
+def enlarger_error_response(exc: EnlargerError, request: Request | None = None) -> Response:
     headers = {}
-    if isinstance(exc, Overloaded | Unavailable):
+    if isinstance(exc, Overloaded | Unavailable) and exc.retry_after is not None:
         headers["retry-after"] = str(exc.retry_after)
     if exc.report:
-        log.warning("request_failed", error=exc.code, message=exc.message, status=exc.status)
+        where = {} if request is None else _where(request.scope)
+        log.warning(
+            "request_failed", error=exc.code, message=exc.message, status=exc.status, **where
+        )
     return error_response(exc.status, exc.body(), headers)
 
 
-async def handle_enlarger_error(_: Request, exc: Exception) -> Response:
+def _where(scope: Scope) -> dict[str, str]:
+    """The request an error line is about: its path and query, as received."""
+    query: bytes = scope.get("query_string", b"")
+    return {"path": scope.get("path", ""), "query": query.decode("latin-1")}
+
+
+async def handle_enlarger_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EnlargerError)
-    return enlarger_error_response(exc)
+    return enlarger_error_response(exc, request)
 
 
 def http_error(exc: StorageUnavailableError | ObjectNotFound) -> EnlargerError:
@@ -60,9 +69,9 @@ def http_error(exc: StorageUnavailableError | ObjectNotFound) -> EnlargerError:
     return Unavailable("object storage is unavailable", retry_after=STORAGE_RETRY_AFTER_S)
 
 
-async def handle_storage_error(_: Request, exc: Exception) -> Response:
+async def handle_storage_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StorageUnavailableError | ObjectNotFound)
-    return enlarger_error_response(http_error(exc))
+    return enlarger_error_response(http_error(exc), request)
 
 
 async def handle_http_exception(_: Request, exc: Exception) -> Response:
@@ -101,7 +110,7 @@ class UnexpectedErrors:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception:
-            log.exception("unhandled_error", method=scope.get("method"), path=scope.get("path"))
+            log.exception("unhandled_error", method=scope.get("method"), **_where(scope))
             if started:
                 raise
             body = {"error": "internal_error", "message": "internal server error"}

@@ -73,7 +73,7 @@ class ImagesAPI:
 
     async def _image_body(self, request: Request, image: Image) -> dict[str, Any]:
         public_url = self._public_url(request)
-        presets = self._settings.presets
+        presets = self._services.preset_specs
         return await self._read(lambda session: image_json(session, image, presets, public_url))
 
     async def show(self, request: Request) -> Response:
@@ -103,7 +103,7 @@ class ImagesAPI:
         limit = _page_size(request.query_params.get("limit"))
         after = _decode_cursor(request.query_params.get("cursor"))
         public_url = self._public_url(request)
-        presets = self._settings.presets
+        presets = self._services.preset_specs
 
         def page(session: Session) -> dict[str, Any]:
             rows = newest_images(session, limit + 1, after)

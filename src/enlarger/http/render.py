@@ -34,6 +34,9 @@ from enlarger.spec.cost import estimate
 from enlarger.spec.model import Format, RenderSpec
 from enlarger.spec.negotiate import accepted_formats, varies_with_accept
 
+#: lists the parameters a render skipped (``[render] unknown_params = "ignore"``).
+IGNORED_PARAMS_HEADER = "enlarger-ignored-params"
+
 
 @dataclass(frozen=True, slots=True)
 class Negotiated:
@@ -45,6 +48,8 @@ class Negotiated:
     max_age: int | None = None
     #: the source's name as the URL gives it (``photos/a.jpg``, ``i/<id>``): what a purge names.
     source: str = ""
+    #: parameters the dialect skipped; named in the ``Enlarger-Ignored-Params`` header.
+    ignored: tuple[str, ...] = ()
 
 
 class Renderer:
@@ -94,13 +99,21 @@ class Renderer:
         deadline = asyncio.timeout(self._server.deadline_s)
         try:
             async with deadline:
-                return await self._respond(request, negotiated, origin, path)
+                response = await self._respond(request, negotiated, origin, path)
         except TimeoutError:
             if deadline.expired():
-                raise DeadlineExceeded(
-                    f"the render took longer than {self._server.deadline_s:g} s", retry_after=1
-                ) from None
+                raise self._deadline_exceeded(request) from None
             raise
+        if negotiated.ignored:
+            response.headers[IGNORED_PARAMS_HEADER] = ", ".join(negotiated.ignored)
+        return response
+
+    def _deadline_exceeded(self, request: Request) -> DeadlineExceeded:
+        """503; Retry-After only when the time went in waiting, since a retry can succeed."""
+        took = f"the render took longer than {self._server.deadline_s:g} s"
+        if access_record(request).rendering:
+            return DeadlineExceeded(f"{took}; a retry would too: ask for less", retry_after=None)
+        return DeadlineExceeded(took, retry_after=1)
 
     def _negotiate(self, request: Request) -> tuple[Negotiated, str]:
         """Verify and parse through the dialect (403, 400), check expiry (410); the path."""
@@ -110,7 +123,9 @@ class Renderer:
         parsed.check(time.time())
         varies = varies_with_accept(parsed.spec.output)
         accepted = accepted_formats(request.headers.get("accept"))
-        negotiated = Negotiated(parsed.spec, accepted, varies, parsed.max_age, parsed.path)
+        negotiated = Negotiated(
+            parsed.spec, accepted, varies, parsed.max_age, parsed.path, parsed.ignored
+        )
         return negotiated, parsed.path
 
     async def _respond(
@@ -159,6 +174,7 @@ class Renderer:
 
             def work() -> Rendered:
                 timer.started()
+                record.rendering = True
                 return render(sources, spec, accepted, options, timer, admitted)
 
             rendered = await admitted.run(work)

@@ -31,6 +31,7 @@ _DEFAULT_EFFORT = Effort()
 class RenderOptions:
     max_source_pixels: int = 50_000_000
     max_output_side: int = 8192
+    max_output_pixels: int | None = None
     #: encoder effort (``savers.Effort``, whose defaults these are).
     jpeg_optimize_coding: bool = _DEFAULT_EFFORT.jpeg_optimize_coding
     png_compression: int = _DEFAULT_EFFORT.png_compression
@@ -108,7 +109,7 @@ def render(
     fmt = choose_format(spec.output, accepted, facts, writable)
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
-    plan = make_plan(spec, facts, options.max_output_side)
+    plan = make_plan(spec, facts, options.max_output_side, options.max_output_pixels)
     check_heavy_output(plan, fmt, spec.output, options.max_heavy_output_pixels)
     if not sources.extras:
         same = passthrough(data, facts, spec, plan, fmt, quality_for(spec.output))

@@ -31,3 +31,9 @@ def _cap_malloc_arenas(arenas: int) -> None:
     mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None
     if mallopt is not None:  # glibc only; other C libraries manage memory their own way
         mallopt(_M_ARENA_MAX, arenas)
+
+
+def library_versions() -> dict[str, str]:
+    """pyvips' version and the libvips it runs on (for ``enlarger --version``)."""
+    libvips = ".".join(str(pyvips.version(part)) for part in range(3))
+    return {"pyvips": pyvips.__version__, "libvips": libvips}

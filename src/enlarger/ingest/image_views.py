@@ -11,6 +11,8 @@ from enlarger.catalog.derivatives import derivatives_of
 from enlarger.catalog.jobs import latest_jobs
 from enlarger.catalog.models import Derivative, Image, Job, JobStatus
 from enlarger.catalog.types import Session
+from enlarger.spec.canonical import canonical
+from enlarger.spec.model import RenderSpec
 
 CONVERT_JOB = "convert"
 
@@ -20,11 +22,21 @@ def render_base(public_url: str, image_id: str) -> str:
 
 
 def preset_status(
-    presets: Iterable[str], derivatives: Iterable[Derivative], job: Job | None
+    presets: Mapping[str, RenderSpec], derivatives: Iterable[Derivative], job: Job | None
 ) -> dict[str, str]:
-    """``ready`` once stored; else ``failed`` if the conversion finally failed, or ``pending``."""
-    ready = {d.preset for d in derivatives}
-    waiting = "failed" if job is not None and job.status == JobStatus.FAILED else "pending"
+    """Each preset's status: ``ready`` once stored with its current spec; else ``failed``
+    if the conversion finally failed, ``pending`` while one is queued or running, and
+    ``outdated`` when the image was converted before the preset was added or changed
+    (``enlarger presets sync`` queues its conversion). A stored derivative of an older
+    spec is never ``ready``."""
+    current = {name: canonical(spec) for name, spec in presets.items()}
+    ready = {d.preset for d in derivatives if current.get(d.preset) == d.canonical_spec}
+    if job is not None and job.status == JobStatus.FAILED:
+        waiting = "failed"
+    elif job is not None and job.status == JobStatus.DONE:
+        waiting = "outdated"
+    else:
+        waiting = "pending"
     return {name: "ready" if name in ready else waiting for name in presets}
 
 
@@ -33,14 +45,14 @@ def latest_convert_job(session: Session, image_id: str) -> Job | None:
 
 
 def image_json(
-    session: Session, image: Image, presets: Mapping[str, str], public_url: str
+    session: Session, image: Image, presets: Mapping[str, RenderSpec], public_url: str
 ) -> dict[str, Any]:
     """Everything a client learns about ``image``, with each preset's URL and status."""
     return images_json(session, [image], presets, public_url)[0]
 
 
 def images_json(
-    session: Session, images: Sequence[Image], presets: Mapping[str, str], public_url: str
+    session: Session, images: Sequence[Image], presets: Mapping[str, RenderSpec], public_url: str
 ) -> list[dict[str, Any]]:
     """``image_json`` of each of ``images``, in the same number of queries for any count."""
     ids = [image.id for image in images]
@@ -54,7 +66,7 @@ def images_json(
 
 def _view(
     image: Image,
-    presets: Mapping[str, str],
+    presets: Mapping[str, RenderSpec],
     public_url: str,
     derivatives: list[Derivative],
     job: Job | None,

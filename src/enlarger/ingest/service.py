@@ -18,6 +18,7 @@ from enlarger.catalog.images import DuplicateImage, add_image, find_image_by_sha
 from enlarger.catalog.jobs import enqueue
 from enlarger.catalog.models import Image
 from enlarger.catalog.types import Session, sessionmaker
+from enlarger.errors import FetchFailed, InvalidCallback
 from enlarger.ingest.fetch import fetch_image
 from enlarger.ingest.image_views import CONVERT_JOB
 from enlarger.ingest.inspection import Inspection, inspect_upload
@@ -57,11 +58,20 @@ class Ingestor:
         self._dispatch = dispatch
 
     async def check_callback(self, callback_url: str | None) -> None:
-        """Refuse a callback URL that is not http(s) (400) or leads somewhere private (403)."""
+        """Refuse a callback URL that is not http(s) or does not resolve (400), or leads
+        somewhere private (403)."""
         if callback_url is None:
             return
         host = check_url(callback_url)
-        await resolve(host, 443, self._ingest.allow_private_urls)
+        try:
+            await resolve(host, 443, self._ingest.allow_private_urls)
+        except FetchFailed as exc:
+            raise InvalidCallback(
+                f"callback_url: its host {host} does not resolve, so events could not be "
+                "delivered; give a callback_url whose host resolves",
+                field="callback_url",
+                host=host,
+            ) from exc
 
     async def from_url(self, url: str, callback_url: str | None = None) -> Ingested:
         await self.check_callback(callback_url)

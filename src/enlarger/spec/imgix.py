@@ -28,7 +28,7 @@ Choices made where imgix leaves room:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
@@ -53,6 +53,11 @@ IGNORED = frozenset({"ixlib", "s"})
 _COLOR = args.ColorArg(unsupported=frozenset({"imgixorange", "imgixblue"}))
 _SIDE = args.Length(args.Range(2, 8192))
 _LIMIT = args.Integer(args.Range(1, 8192))
+#: imgix's formats; the ones this libvips cannot write are refused at parse time.
+_FM = args.Choice(
+    Format,
+    frozenset({"jp2", "json", "jxr", "mp4", "png8", "png32", "webm", "blurhash", "spritesheet"}),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,8 @@ class ImgixQuery:
 
     spec: RenderSpec = field(default_factory=RenderSpec)
     expires: int | None = None
+    #: unknown parameter names skipped because the caller asked to ignore them.
+    ignored: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +116,7 @@ PARAMETERS: tuple[Param, ...] = (
         ("spec", "orientation", "orient"),
         ("or",),
     ),
-    Param(
-        "fm",
-        args.Choice(
-            Format,
-            frozenset(
-                {"jp2", "json", "jxr", "mp4", "png8", "png32", "webm", "blurhash", "spritesheet"}
-            ),
-        ),
-        ("spec", "output", "fm"),
-    ),
+    Param("fm", _FM, ("spec", "output", "fm")),
     Param("q", args.Integer(args.Range(0, 100)), ("spec", "output", "q")),
     Param("lossless", args.Boolean(), ("spec", "output", "lossless")),
     Param("chromasub", args.IntegerChoice((444, 422, 420)), ("spec", "output", "chromasub")),
@@ -148,19 +146,27 @@ def parse(query: str, writable: frozenset[Format] = DEFAULT_WRITABLE) -> RenderS
     return parse_query(query, writable).spec
 
 
-def parse_query(query: str, writable: frozenset[Format] = DEFAULT_WRITABLE) -> ImgixQuery:
+def parse_query(
+    query: str, writable: frozenset[Format] = DEFAULT_WRITABLE, ignore_unknown: bool = False
+) -> ImgixQuery:
     """Parse a raw (still percent-encoded) imgix query string.
 
     ``writable`` are the formats this libvips can write; ``fm`` must name one of them.
-    Raises ``InvalidParameter`` (400) naming the first bad parameter.
+    Raises ``InvalidParameter`` (400) naming the first bad parameter; with
+    ``ignore_unknown`` a parameter this server does not know is skipped and listed in
+    ``ignored`` instead (a bad value of a known one is still a 400).
     """
     parsed = ImgixQuery()
     given: dict[str, str] = {}
+    ignored: list[str] = []
     for key, raw in _pairs(query):
         if key in IGNORED:
             continue
+        if ignore_unknown and not _known(key):
+            ignored.append(key)
+            continue
         param, text = _lookup(key, raw)
-        value = param.arg.parse(key, text)
+        value = _parse_value(param, key, text, writable)
         if param.name in given:
             if not param.repeatable:
                 first = given[param.name]
@@ -169,11 +175,29 @@ def parse_query(query: str, writable: frozenset[Format] = DEFAULT_WRITABLE) -> I
                 )
             value = value | value_at(parsed, param.path)
         given[param.name] = key
-        if param.name == "fm" and value not in writable:
-            names = ", ".join(f.value for f in Format if f in writable)
-            raise InvalidParameter(key, f"a format this server writes: one of {names}", text)
         parsed = replace_at(parsed, param.path, value)
-    return parsed
+    return replace(parsed, ignored=tuple(ignored)) if ignored else parsed
+
+
+def _parse_value(param: Param, key: str, text: str, writable: frozenset[Format]) -> Any:
+    """The parameter's value; ``fm`` must name a format this server writes, and its
+    error lists exactly those (and the imgix formats no Enlarger writes)."""
+    if param.arg is not _FM:
+        return param.arg.parse(key, text)
+    value = _FM.words.get(text)
+    if value in writable:
+        return value
+    expected = "a format this server writes: one of " + ", ".join(
+        f.value for f in Format if f in writable
+    )
+    if value is None:
+        expected += f" ({', '.join(sorted(_FM.unsupported))}: not supported by this server)"
+    raise InvalidParameter(key, expected, text)
+
+
+def _known(key: str) -> bool:
+    plain = key.removesuffix("64") if key.endswith("64") else key
+    return key in _BY_NAME or (plain in _BY_NAME and _BY_NAME[plain].base64)
 
 
 def _pairs(query: str) -> Iterator[tuple[str, str]]:

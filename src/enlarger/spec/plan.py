@@ -39,6 +39,11 @@ min/max width/height, rect, dpr, focal point, fill, orientation, rotation):
   box's sides when it is landscape and the source portrait, or the reverse.
 * **rot** turns the image counter-clockwise *within* the frame, zoomed to cover it, so it
   never changes the canvas (unlike orient).
+* An output over ``max_output_pixels`` in area raises ``OutputTooLarge`` before any pixel
+  is decoded (an unsigned URL must not buy a 67 MP upscale of a small photo).
+* A ``rect`` that starts at or past the source's right or bottom edge, or a ``dpr`` that
+  shrinks a side of at least a pixel to nothing, is an ``InvalidParameter`` (400), not a
+  1x1 image.
 * An output side above ``max_output_side`` raises ``OutputTooLarge`` when w or h asked
   for it (imgix silently shrinks to 8192; we refuse, so a URL never means two sizes).
   With neither w nor h, nothing was asked: an original larger than the limit is shrunk
@@ -52,7 +57,8 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
-from enlarger.errors import OutputTooLarge
+from enlarger.errors import InvalidParameter, OutputTooLarge
+from enlarger.spec.args import format_number
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import (
     Anchor,
@@ -146,10 +152,17 @@ _ASPECT_FITS = frozenset({Fit.CROP, Fit.FILL})
 _ANCHOR_SHARE = {Anchor.START: 0.0, Anchor.CENTER: 0.5, Anchor.END: 1.0}
 
 
-def make_plan(spec: RenderSpec, facts: SourceFacts, max_output_side: int = 8192) -> Plan:
+def make_plan(
+    spec: RenderSpec,
+    facts: SourceFacts,
+    max_output_side: int = 8192,
+    max_output_pixels: int | None = None,
+) -> Plan:
     """Decide the geometry of rendering ``spec`` from a source with ``facts``.
 
-    Raises ``OutputTooLarge`` when a side of the output would exceed ``max_output_side``.
+    Raises ``OutputTooLarge`` when a side of the output would exceed ``max_output_side``
+    or its area ``max_output_pixels``, and ``InvalidParameter`` for a ``rect`` outside the
+    source or a ``dpr`` that leaves less than a pixel.
     """
     geometry = spec.geometry
     orientation = effective_orientation(spec, facts)
@@ -163,7 +176,7 @@ def make_plan(spec: RenderSpec, facts: SourceFacts, max_output_side: int = 8192)
         region = source
         scaled = _resized(geometry.fit, source, box)
         canvas = (_px(box[0]), _px(box[1])) if geometry.fit in _PADDING else scaled
-    _check_size(canvas, max_output_side)
+    _check_size(canvas, max_output_side, max_output_pixels)
     pad = _pad(geometry) if canvas != scaled else None
     return Plan(
         bounds=source,
@@ -205,6 +218,7 @@ def _source_box(rect: Rect | None, width: int, height: int) -> Box:
     """The part of the oriented source that the fit modes size: ``rect`` or all of it."""
     if rect is None:
         return Box(0, 0, width, height)
+    _check_overlaps(rect, width, height)
     # Clip before rounding: a pixel count is an int of any length (``rect=0,0,1e400``
     # spelled out), which only compares safely; turning it into a float overflows.
     rect_w = _px(min(rect.w.resolve(width), width))
@@ -212,6 +226,21 @@ def _source_box(rect: Rect | None, width: int, height: int) -> Box:
     left = min(_round(_rect_start(rect.x, width, rect_w)), width - 1)
     top = min(_round(_rect_start(rect.y, height, rect_h)), height - 1)
     return Box(left, top, min(rect_w, width - left), min(rect_h, height - top))
+
+
+def _check_overlaps(rect: Rect, width: int, height: int) -> None:
+    """A ``rect`` starting at or beyond the source's right or bottom edge shows nothing."""
+    starts = (rect.x, width), (rect.y, height)
+    # rounds to at least ``full``; compared unrounded, as a URL's integer may overflow a float
+    if any(not isinstance(at, Anchor) and at.resolve(full) >= full - 0.5 for at, full in starts):
+        raise InvalidParameter(
+            "rect", f"a region that overlaps the {width}x{height} image", _describe(rect)
+        )
+
+
+def _describe(rect: Rect) -> str:
+    parts = (rect.x, rect.y, rect.w, rect.h)
+    return ",".join(p.value if isinstance(p, Anchor) else format_number(p.value) for p in parts)
 
 
 def _rect_start(position: Extent | Anchor, full: int, size: int) -> float:
@@ -237,6 +266,7 @@ def _target_box(geometry: Geometry, source: Box, max_output_side: int) -> tuple[
         width = height * source.width / source.height
     elif height is None:
         height = width * source.height / source.width
+    _check_density(density, width, height)
     width, height = width * density, height * density
     if geometry.adaptive and (width - height) * (source.width - source.height) < 0:
         width, height = height, width
@@ -247,6 +277,16 @@ def _target_box(geometry: Geometry, source: Box, max_output_side: int) -> tuple[
         within = min(1.0, max_output_side / max(width, height))
         width, height = width * within, height * within
     return max(width, 1.0), max(height, 1.0)
+
+
+def _check_density(density: float, width: float, height: float) -> None:
+    """A ``dpr`` below 1 that shrinks a side of a pixel or more to nothing is refused."""
+    if density < 1 and min(_round(width * density), _round(height * density)) < 1 <= min(
+        _round(width), _round(height)
+    ):
+        raise InvalidParameter(
+            "dpr", f"a dpr leaving at least 1 px of the {width:g}x{height:g} box", f"{density:g}"
+        )
 
 
 def _with_aspect(
@@ -334,13 +374,23 @@ def _pad(geometry: Geometry) -> Pad:
     return Pad.BLUR if geometry.fill is FillMode.BLUR else Pad.SOLID
 
 
-def _check_size(canvas: tuple[int, int], max_output_side: int) -> None:
+def _check_size(
+    canvas: tuple[int, int], max_output_side: int, max_output_pixels: int | None
+) -> None:
+    width, height = canvas
     if max(canvas) > max_output_side:
-        width, height = canvas
         raise OutputTooLarge(
             f"the output would be {width}x{height} pixels; each side may be at most "
             f"{max_output_side} (lower w, h or dpr)",
             width=width,
             height=height,
             max_output_side=max_output_side,
+        )
+    if max_output_pixels is not None and width * height > max_output_pixels:
+        raise OutputTooLarge(
+            f"the output would be {width}x{height} = {width * height} pixels; the limit is "
+            f"{max_output_pixels} (lower w, h or dpr)",
+            width=width,
+            height=height,
+            max_output_pixels=max_output_pixels,
         )

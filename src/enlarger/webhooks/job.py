@@ -84,7 +84,7 @@ def event_body(context: JobContext, payload: dict[str, Any]) -> bytes:
     with context.sessions() as session:
         image = get_image(session, payload["image_id"])
         data = (
-            image_json(session, image, settings.presets, settings.ingest.public_url)
+            image_json(session, image, context.presets, settings.ingest.public_url)
             if image is not None
             else {"id": payload["image_id"], "deleted": True}
         )

@@ -7,7 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from enlarger.errors import OutputTooLarge
+from enlarger.errors import InvalidParameter, OutputTooLarge
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import (
     Anchor,
@@ -68,6 +68,10 @@ sources = st.builds(
 def _plan_or_none(spec: RenderSpec, facts: SourceFacts) -> Plan | None:
     try:
         return make_plan(spec, facts, LIMIT)
+    except InvalidParameter as error:  # a rect outside the source, a dpr below a pixel
+        details = error.details
+        assert details["parameter"] in {"rect", "dpr"}
+        return None
     except OutputTooLarge as error:
         details = error.details
     assert max(details["width"], details["height"]) > LIMIT
