@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -106,7 +107,7 @@ def render(
     facts = probe(data)
     check_pixels(facts, options.max_source_pixels)
     writable = writable_formats()
-    fmt = choose_format(spec.output, accepted, facts, writable)
+    fmt = choose_format(spec.output, accepted, _with_added_alpha(facts, spec), writable)
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
     plan = make_plan(spec, facts, options.max_output_side, options.max_output_pixels)
@@ -118,7 +119,15 @@ def render(
     source_bytes = len(data) + sum(len(extra) for extra in sources.extras.values())
     control.settle(render_cost(plan, facts.loader, fmt, spec.output, source_bytes))
     with decode_errors():
-        start = Run(data, spec, facts, plan, fmt, extras=sources.extras)
+        start = Run(
+            data,
+            spec,
+            facts,
+            plan,
+            fmt,
+            extras=sources.extras,
+            max_output_side=options.max_output_side,
+        )
         done = run_steps(start, clock=clock)
         check_cancelled(control)
         encoding = time.perf_counter()
@@ -132,6 +141,14 @@ def render(
             )
         lap(clock, "encode", encoding)
     return Rendered(encoded, fmt, done.image.width, done.image.height)
+
+
+def _with_added_alpha(facts: SourceFacts, spec: RenderSpec) -> SourceFacts:
+    """``facts`` as the format choice sees them: with alpha when the render adds it (a
+    mask, transparent padding), so auto formats keep the transparency."""
+    if facts.has_alpha or not spec.adds_alpha:
+        return facts
+    return dataclasses.replace(facts, has_alpha=True)
 
 
 def check_pixels(facts: SourceFacts, max_source_pixels: int) -> None:

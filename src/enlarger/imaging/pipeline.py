@@ -1,6 +1,7 @@
 """The fixed order of the pixel pipeline. Each step is one function ``Run -> Run``.
 
-0. analyse: ``ANALYSERS`` may replan before anything is decoded (``analyse.py``)
+0. analyse: ``ANALYSERS`` may replan before anything is decoded (``analyse.py``):
+   trim (``trim.py``)
 
 1. load: shrink-on-load decode at the Plan's scale, keeping only the part the Plan
    shows, in 8-bit sRGB or greyscale (CMYK/ICC sources converted here)
@@ -10,8 +11,11 @@
 5. pad: to ``Plan.canvas`` (solid, blur, clamp)
 6. rotate: ``rot`` within the canvas
    then effects, each skipped at once when its field is unset: grayscale, adjust
-   (brightness, contrast, saturation), rgb_shift, equalize, blur, sharpen, noise,
-   round_corner (``tone.py``, ``detail.py``, ``corners.py``), and ``turn``
+   (brightness, contrast, saturation), tone (exposure, gamma, highlights, shadows,
+   hue, vibrance), invert, rgb_shift, equalize, sepia, monochrome, duotone, denoise,
+   blur, sharpen, unsharp, pixelate, halftone, noise, round_corner (``tone.py``,
+   ``corrections.py``, ``stylize.py``, ``detail.py``, ``corners.py``), ``turn``, then
+   mask (``mask.py``), pad and border to ``Plan.output`` (``frame.py``)
 7. colour: the output's ICC profile (kept only for ``cs=origin``)
 8. alpha: flattened onto ``bg`` for formats without alpha; ``bg`` fills transparency
 Encoding (``encode.py``) follows.
@@ -27,15 +31,20 @@ from enlarger.imaging.state import Run
 from enlarger.imaging.steps.alpha import alpha
 from enlarger.imaging.steps.colour import colour
 from enlarger.imaging.steps.corners import round_corner
-from enlarger.imaging.steps.detail import blur, noise, sharpen
+from enlarger.imaging.steps.corrections import invert, tone
+from enlarger.imaging.steps.detail import blur, denoise, noise, sharpen, unsharp
+from enlarger.imaging.steps.frame import border, pad_around
 from enlarger.imaging.steps.load import load
+from enlarger.imaging.steps.mask import mask
 from enlarger.imaging.steps.orient import orient
 from enlarger.imaging.steps.pad import pad
 from enlarger.imaging.steps.region import region
 from enlarger.imaging.steps.resize import resize
 from enlarger.imaging.steps.rotate import rotate
+from enlarger.imaging.steps.stylize import duotone, halftone, monochrome, pixelate, sepia
 from enlarger.imaging.steps.tone import adjust, equalize, grayscale, rgb_shift
 from enlarger.imaging.steps.turn import turn
+from enlarger.imaging.trim import trim
 
 Step = Callable[[Run], Run]
 #: told each stage's name and its seconds as a render runs (the HTTP layer's metrics and
@@ -49,13 +58,16 @@ STEPS: tuple[Step, ...] = (
     resize,
     pad,
     rotate,
-    *(grayscale, adjust, rgb_shift, equalize, blur, sharpen, noise, round_corner, turn),
+    *(grayscale, adjust, tone, invert, rgb_shift, equalize),
+    *(sepia, monochrome, duotone, denoise, blur, sharpen, unsharp, pixelate, halftone),
+    *(noise, round_corner, turn),
+    *(mask, pad_around, border),
     colour,
     alpha,
 )
 
-#: content-dependent replanning (trim, faces) before the load step; none yet.
-ANALYSERS: tuple[Replan, ...] = ()
+#: content-dependent replanning (trim, faces) before the load step.
+ANALYSERS: tuple[Replan, ...] = (trim,)
 
 
 def no_clock(step: str, seconds: float) -> None:

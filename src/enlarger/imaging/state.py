@@ -36,6 +36,8 @@ class Run:
     format: Format
     extras: Mapping[str, bytes] = field(default_factory=dict)
     all_frames: bool = False
+    #: the render's limit on each output side, for analysers that replan.
+    max_output_side: int = 8192
     image: Any = None  # pyvips.Image once loaded (pyvips ships no type hints)
     keep_profile: bool = False
     view: Box = UNLOADED

@@ -131,8 +131,9 @@ def _write(value: Any, kind: Any) -> str:
         return ",".join(str(m.value) for m in sorted(value, key=order.index))
     if origin is tuple:
         return ",".join(_write(v, k) for v, k in zip(value, parts, strict=True))
-    hints = _hints(kind)  # a small record such as Rect
-    return ",".join(_write(getattr(value, name), k) for name, k in hints.items())
+    hints = _hints(kind)  # a small record such as Rect; an unset optional part is empty
+    fields = ((getattr(value, name), k) for name, k in hints.items())
+    return ",".join("" if part is None else _write(part, k) for part, k in fields)
 
 
 def _read(text: str, kind: Any) -> Any:
@@ -161,7 +162,9 @@ def _read(text: str, kind: Any) -> Any:
     if origin is tuple:
         return tuple(_read(w, k) for w, k in zip(words, parts, strict=True))
     hints = _hints(kind)
-    return kind(*(_read(w, k) for w, k in zip(words, hints.values(), strict=True)))
+    return kind(
+        *(None if w == "" else _read(w, k) for w, k in zip(words, hints.values(), strict=True))
+    )
 
 
 def _runtime(kind: Any) -> Any:

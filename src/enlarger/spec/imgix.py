@@ -20,6 +20,10 @@ Choices made where imgix leaves room:
 * ``auto=true`` is imgix's old spelling of ``auto=enhance``. ``enhance`` and ``redeye``
   are accepted and kept in the spec (so canonical strings and cache keys keep them) but
   the pipeline applies neither: a URL written for imgix still renders.
+* Parameters are applied in the table's order, not the query's, so a parameter that
+  refines another (``duotone-alpha`` of ``duotone``, ``border-top`` of ``border``) means
+  the same wherever it stands. One that only refines another (imgix's "depends") is a
+  400 without it, instead of being silently ignored.
 * Values imgix defines that this server does not implement (``fit=facearea``,
   ``crop=faces``, generative fills, ``cs=adobergb1998``, imgix-only formats...) are a
   400 whose ``expected`` text says they are not supported.
@@ -27,7 +31,9 @@ Choices made where imgix leaves room:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
+import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
@@ -38,11 +44,16 @@ from enlarger.spec.model import (
     Auto,
     ColorSpace,
     Crop,
+    Duotone,
     FillMode,
     Fit,
     Flip,
     Format,
+    MaskShape,
     RenderSpec,
+    Sharpen,
+    Trim,
+    TrimMode,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
 from enlarger.spec.paths import replace_at, value_at
@@ -58,6 +69,57 @@ _FM = args.Choice(
     Format,
     frozenset({"jp2", "json", "jxr", "mp4", "png8", "png32", "webm", "blurhash", "spritesheet"}),
 )
+
+_PERCENT = args.Integer(args.Range(-100, 100))
+_SHARE = args.Integer(args.Range(0, 100))
+_WIDTH = args.Integer(args.Range(0, 100))
+_PADDING = args.Integer(args.Range(0))
+_AT_LEAST_0 = args.Number(args.Range(0))
+
+#: imgix ``sharp`` 100 adds the edges back this many times (radius ``_SHARP_RADIUS`` px).
+_SHARP_AT_100 = 2.0
+_SHARP_RADIUS = 1.0
+#: imgix ``usm`` 100 adds the edges back once; ``usmrad``'s default radius.
+_USM_RADIUS = 2.5
+#: imgix ``blur`` units per Gaussian sigma pixel (blur=200 is a sigma of 20 px).
+_BLUR_PER_SIGMA = 10.0
+
+
+def _no_effect_at_zero(value: float) -> float | None:
+    """0 is the parameter's default: no effect, no step, the same spec as leaving it out."""
+    return value or None
+
+
+def _saturation_factor(sat: int) -> float:
+    return 1 + sat / 100
+
+
+def _sharpen(sharp: float) -> Sharpen | None:
+    return Sharpen(sharp / 100 * _SHARP_AT_100, _SHARP_RADIUS, True) if sharp else None
+
+
+def _unsharp(usm: int) -> Sharpen:
+    return Sharpen(usm / 100, _USM_RADIUS)
+
+
+def _blur_sigma(blur: int) -> float | None:
+    return blur / _BLUR_PER_SIGMA if blur else None
+
+
+def _duotone(colours: tuple[Any, Any]) -> Duotone:
+    return Duotone(*colours)
+
+
+def _requires(name: str, *values: str) -> tuple[str, frozenset[str]]:
+    return name, frozenset(values)
+
+
+_ADJUST = ("spec", "effects", "adjust")
+_TONE = ("spec", "effects", "tone")
+_BORDER = ("spec", "effects", "border")
+_PAD = ("spec", "geometry", "pad")
+_TRIM = ("spec", "geometry", "trim")
+_COLOR_TRIMS = _requires("trim", "color", "colorunlessalpha")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +142,25 @@ class Param:
     aliases: tuple[str, ...] = ()
     base64: bool = True
     repeatable: bool = False
+    #: the model's value from the parsed one (imgix ``sat`` percent -> a factor).
+    convert: Callable[[Any], Any] | None = None
+    #: where the second, third... items of a tuple value go (``border=width,colour``).
+    also: tuple[tuple[str, ...], ...] = ()
+    #: the parameter this one refines, and the values of it it refines (empty: any).
+    requires: tuple[str, frozenset[str]] | None = None
+
+    def assignments(self, value: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
+        """(path, model value) pairs that giving this parameter ``value`` makes."""
+        if self.convert is not None:
+            value = self.convert(value)
+        if not self.also:
+            yield self.path, value
+            return
+        yield from zip((self.path, *self.also), value, strict=True)
 
 
-#: In the order of the model: geometry, orientation, output, then expiry.
+#: In the order of the model: geometry, orientation, output, effects, then expiry; a
+#: parameter that refines another follows it (they are applied in this order).
 PARAMETERS: tuple[Param, ...] = (
     Param("w", _SIDE, ("spec", "geometry", "w"), ("width",)),
     Param("h", _SIDE, ("spec", "geometry", "h"), ("height",)),
@@ -134,6 +212,100 @@ PARAMETERS: tuple[Param, ...] = (
         repeatable=True,
     ),
     Param("dl", args.Filename(), ("spec", "output", "dl")),
+    # adjustment
+    Param("bri", _PERCENT, (*_ADJUST, "brightness")),
+    Param("con", _PERCENT, (*_ADJUST, "contrast")),
+    Param("sat", _PERCENT, (*_ADJUST, "saturation"), convert=_saturation_factor),
+    Param("exp", _PERCENT, (*_TONE, "exposure")),
+    Param("gam", _PERCENT, (*_TONE, "gamma")),
+    Param("high", args.Integer(args.Range(-100, 0)), (*_TONE, "highlight")),
+    Param("shad", args.Number(args.Range(0, 100)), (*_TONE, "shadow")),
+    Param("hue", args.Integer(args.Range(0, 360)), (*_TONE, "hue")),
+    Param("vib", _PERCENT, (*_TONE, "vibrance")),
+    Param("invert", args.Boolean(), ("spec", "effects", "invert"), ("inv",)),
+    Param(
+        "sharp", args.Number(args.Range(0, 100)), ("spec", "effects", "sharpen"), convert=_sharpen
+    ),
+    Param("usm", _PERCENT, ("spec", "effects", "unsharp"), convert=_unsharp),
+    Param(
+        "usmrad", _AT_LEAST_0, ("spec", "effects", "unsharp", "radius"), requires=_requires("usm")
+    ),
+    Param("nr", _PERCENT, ("spec", "effects", "denoise", "bound")),
+    Param("nrs", _PERCENT, ("spec", "effects", "denoise", "sharpen")),
+    # stylize
+    Param(
+        "blur",
+        args.Integer(args.Range(0, 2000)),
+        ("spec", "effects", "blur_sigma"),
+        convert=_blur_sigma,
+    ),
+    Param("sepia", _SHARE, ("spec", "effects", "sepia"), convert=_no_effect_at_zero),
+    Param("monochrome", _COLOR, ("spec", "effects", "monochrome"), ("mono",)),
+    Param("duotone", args.Pair(_COLOR, _COLOR), ("spec", "effects", "duotone"), convert=_duotone),
+    Param(
+        "duotone-alpha",
+        _SHARE,
+        ("spec", "effects", "duotone", "alpha"),
+        requires=_requires("duotone"),
+    ),
+    Param("px", _SHARE, ("spec", "effects", "pixelate"), convert=_no_effect_at_zero),
+    Param("htn", _SHARE, ("spec", "effects", "halftone"), convert=_no_effect_at_zero),
+    # border and padding
+    Param(
+        "border",
+        args.Pair(args.Integer(args.Range(1, 100)), _COLOR),
+        (*_BORDER, "sides", "all"),
+        also=((*_BORDER, "color"),),
+    ),
+    Param("border-radius", args.CornersArg(), (*_BORDER, "radius"), requires=_requires("border")),
+    Param(
+        "border-radius-inner",
+        args.CornersArg(),
+        (*_BORDER, "inner_radius"),
+        requires=_requires("border"),
+    ),
+    *(
+        Param(f"border-{side}", _WIDTH, (*_BORDER, "sides", side), requires=_requires("border"))
+        for side in ("top", "right", "bottom", "left")
+    ),
+    Param("pad", _PADDING, (*_PAD, "all")),
+    *(Param(f"pad-{side}", _PADDING, (*_PAD, side)) for side in ("top", "right", "bottom", "left")),
+    # mask
+    Param("mask", args.Choice(MaskShape), ("spec", "effects", "mask")),
+    Param(
+        "corner-radius",
+        args.CornersArg(),
+        ("spec", "effects", "mask_radius"),
+        requires=_requires("mask", "corners"),
+    ),
+    Param(
+        "mask-bg", _COLOR, ("spec", "effects", "mask_bg"), ("maskbg",), requires=_requires("mask")
+    ),
+    # trim
+    Param("trim", args.Choice(TrimMode), _TRIM, convert=Trim),
+    Param("trim-color", _COLOR, (*_TRIM, "color"), ("trimcolor",), requires=_COLOR_TRIMS),
+    Param("trim-tol", _AT_LEAST_0, (*_TRIM, "tolerance"), ("trimtol",), requires=_COLOR_TRIMS),
+    Param(
+        "trim-md",
+        _AT_LEAST_0,
+        (*_TRIM, "mean_difference"),
+        ("trimmd",),
+        requires=_requires("trim", "auto"),
+    ),
+    Param(
+        "trim-sd",
+        _AT_LEAST_0,
+        (*_TRIM, "deviation"),
+        ("trimsd",),
+        requires=_requires("trim", "auto"),
+    ),
+    Param(
+        "trim-pad",
+        args.Integer(args.Range(-200, 200)),
+        (*_TRIM, "pad"),
+        ("trimpad",),
+        requires=_requires("trim"),
+    ),
     Param("expires", args.TIMESTAMP, ("expires",)),
 )
 
@@ -156,8 +328,8 @@ def parse_query(
     ``ignore_unknown`` a parameter this server does not know is skipped and listed in
     ``ignored`` instead (a bad value of a known one is still a 400).
     """
-    parsed = ImgixQuery()
-    given: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    given: dict[str, tuple[str, str]] = {}  # name -> (key as given, decoded text)
     ignored: list[str] = []
     for key, raw in _pairs(query):
         if key in IGNORED:
@@ -169,13 +341,19 @@ def parse_query(
         value = _parse_value(param, key, text, writable)
         if param.name in given:
             if not param.repeatable:
-                first = given[param.name]
+                first = given[param.name][0]
                 raise InvalidParameter(
                     key, f"{param.name} only once (already given as {first})", raw
                 )
-            value = value | value_at(parsed, param.path)
-        given[param.name] = key
-        parsed = replace_at(parsed, param.path, value)
+            value = value | values[param.name]
+        given[param.name] = (key, text)
+        values[param.name] = value
+    parsed = ImgixQuery()
+    for param in PARAMETERS:
+        if param.name in values:
+            _check_requirement(param, given)
+            for path, value in param.assignments(values[param.name]):
+                parsed = _assign(parsed, path, value)
     return replace(parsed, ignored=tuple(ignored)) if ignored else parsed
 
 
@@ -198,6 +376,28 @@ def _parse_value(param: Param, key: str, text: str, writable: frozenset[Format])
 def _known(key: str) -> bool:
     plain = key.removesuffix("64") if key.endswith("64") else key
     return key in _BY_NAME or (plain in _BY_NAME and _BY_NAME[plain].base64)
+
+
+def _check_requirement(param: Param, given: dict[str, tuple[str, str]]) -> None:
+    if param.requires is None:
+        return
+    name, texts = param.requires
+    if name not in given or (texts and given[name][1] not in texts):
+        key, text = given[param.name]
+        wanted = f"{name}={'|'.join(sorted(texts))}" if texts else name
+        raise InvalidParameter(key, f"only together with {wanted}", text)
+
+
+def _assign(parsed: ImgixQuery, path: tuple[str, ...], value: Any) -> ImgixQuery:
+    """``replace_at``, first making any unset optional record on the way with its defaults
+    (``bri`` alone makes an ``Adjust()`` to set its brightness in)."""
+    for depth in range(1, len(path)):
+        if value_at(parsed, path[:depth]) is None:
+            owner = value_at(parsed, path[: depth - 1])
+            declared = typing.get_type_hints(type(owner))[path[depth - 1]]
+            (record,) = (t for t in typing.get_args(declared) if dataclasses.is_dataclass(t))
+            parsed = replace_at(parsed, path[:depth], typing.cast(type, record)())
+    return replace_at(parsed, path, value)
 
 
 def _pairs(query: str) -> Iterator[tuple[str, str]]:

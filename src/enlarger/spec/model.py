@@ -109,6 +109,7 @@ class Color:
 
 
 WHITE = Color(255, 255, 255)
+BLACK = Color(0, 0, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,66 @@ class FocalPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Sides:
+    """Widths in pixels around an image: ``all`` on each side unless that side is given."""
+
+    all: int = 0
+    top: int | None = None
+    right: int | None = None
+    bottom: int | None = None
+    left: int | None = None
+
+    def widths(self) -> tuple[int, int, int, int]:
+        """(top, right, bottom, left), CSS order."""
+
+        def width(side: int | None) -> int:
+            return self.all if side is None else side
+
+        return width(self.top), width(self.right), width(self.bottom), width(self.left)
+
+    @property
+    def any(self) -> bool:
+        return self.widths() != (0, 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Corners:
+    """Corner radii in pixels: top-left, top-right, bottom-right, bottom-left (CSS order)."""
+
+    top_left: int = 0
+    top_right: int = 0
+    bottom_right: int = 0
+    bottom_left: int = 0
+
+
+class TrimMode(StrEnum):
+    """imgix ``trim``: what counts as the border that is cut away."""
+
+    AUTO = "auto"
+    COLOR = "color"
+    ALPHA = "alpha"
+    COLORUNLESSALPHA = "colorunlessalpha"
+
+
+@dataclass(frozen=True, slots=True)
+class Trim:
+    """Cut a flat border off the source before anything else (imgix ``trim``).
+
+    ``auto``: the border colour is the corners' when they agree (their colours differ
+    from their mean by at most ``mean_difference`` on average, with a spread of at most
+    ``deviation``); ``color``: ``color`` within ``tolerance``; ``alpha``: fully
+    transparent pixels. ``pad`` pixels of the border are kept (negative: cut further).
+    """
+
+    mode: TrimMode
+    color: Color | None = None
+    tolerance: float = 0.0
+    mean_difference: float = 11.0
+    deviation: float = 10.0
+    pad: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Geometry:
     """Everything that decides the output's size and which source pixels it shows."""
 
@@ -172,6 +233,10 @@ class Geometry:
     adaptive: bool = False
     #: each requested side is first limited to the source's (thumbor ``no_upscale()``).
     within_source: bool = False
+    #: the source's flat border cut away first (imgix ``trim``).
+    trim: Trim | None = None
+    #: space added around the finished image, inside the requested w x h (imgix ``pad``).
+    pad: Sides = Sides()
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +305,53 @@ class RoundCorner:
 
 
 @dataclass(frozen=True, slots=True)
+class Tone:
+    """imgix's light and colour corrections, each -100 to 100 (0: unchanged) except
+    ``highlight`` (-100 to 0), ``shadow`` (0 to 100) and ``hue`` (degrees)."""
+
+    exposure: float = 0.0
+    gamma: float = 0.0
+    highlight: float = 0.0
+    shadow: float = 0.0
+    hue: float = 0.0
+    vibrance: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Denoise:
+    """imgix ``nr``/``nrs``: edge-preserving smoothing of differences up to ``bound``
+    (percent of a level scale), then ``sharpen`` percent of the detail added back."""
+
+    bound: float = 20.0
+    sharpen: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class Duotone:
+    """Shadows mapped to ``dark``, highlights to ``light``, ``alpha`` percent over the image."""
+
+    dark: Color
+    light: Color
+    alpha: float = 100.0
+
+
+class MaskShape(StrEnum):
+    ELLIPSE = "ellipse"
+    CORNERS = "corners"
+
+
+@dataclass(frozen=True, slots=True)
+class Border:
+    """A band of ``color`` around the image (outside ``pad``), ``radius`` rounding its
+    outer corners (transparent beyond) and ``inner_radius`` its inner ones."""
+
+    sides: Sides = Sides()
+    color: Color = BLACK
+    radius: Corners = Corners()
+    inner_radius: Corners = Corners()
+
+
+@dataclass(frozen=True, slots=True)
 class Effects:
     """Pixel effects applied to the finished geometry, in field order; None/False: skipped."""
 
@@ -251,6 +363,35 @@ class Effects:
     sharpen: Sharpen | None = None
     noise: float | None = None
     round_corner: RoundCorner | None = None
+    #: imgix adjustments beyond ``adjust``: exposure, gamma, highlights, shadows, hue, vibrance.
+    tone: Tone | None = None
+    invert: bool = False
+    #: imgix ``usm``/``usmrad``, after ``sharpen`` (imgix ``sharp``).
+    unsharp: Sharpen | None = None
+    denoise: Denoise | None = None
+    #: sepia toning, 0-100.
+    sepia: float | None = None
+    #: the image in shades of this colour.
+    monochrome: Color | None = None
+    duotone: Duotone | None = None
+    #: pixel blocks this many output pixels wide.
+    pixelate: int | None = None
+    #: halftone dots, 0-100 (larger: bigger dots).
+    halftone: float | None = None
+    mask: MaskShape | None = None
+    #: ``mask=corners`` radii; None: 20 % of the shorter side (imgix's default).
+    mask_radius: Corners | None = None
+    #: what the mask's outside shows; None: transparent (white without alpha).
+    mask_bg: Color | None = None
+    border: Border = Border()
+
+    @property
+    def adds_alpha(self) -> bool:
+        """Whether these effects leave transparent pixels (so auto formats keep alpha)."""
+        border = self.border
+        rounded = border.sides.any and border.radius != Corners()
+        masked = self.mask is not None and (self.mask_bg is None or not self.mask_bg.opaque)
+        return masked or rounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +402,14 @@ class RenderSpec:
     orientation: Orientation = field(default_factory=Orientation)
     output: Output = field(default_factory=Output)
     effects: Effects = field(default_factory=Effects)
+
+    @property
+    def adds_alpha(self) -> bool:
+        """Whether the render leaves transparent pixels where the source had none:
+        padding without an opaque ``bg``, masks, rounded borders."""
+        bg = self.output.bg
+        padded = self.geometry.pad.any and (bg is None or not bg.opaque)
+        return padded or self.effects.adds_alpha
 
     def extra_sources(self) -> Mapping[str, str]:
         """Other images this render draws (role -> path in the main source's origin): a

@@ -44,6 +44,12 @@ min/max width/height, rect, dpr, focal point, fill, orientation, rotation):
 * A ``rect`` that starts at or past the source's right or bottom edge, or a ``dpr`` that
   shrinks a side of at least a pixel to nothing, is an ``InvalidParameter`` (400), not a
   1x1 image.
+* **trim** (an analyser's finding, ``trimmed``) replaces the oriented frame: ``rect`` and
+  every fraction are then of the trimmed part.
+* **pad** and **border** widths make a ``margin`` around the canvas. Without w and h
+  the output grows by it; with them the box shrinks by it first, so the image and its
+  margin fit the requested size (imgix: "the image, including the padding, will be sized
+  to fit within the requested dimensions"). Margins are output pixels (not times dpr).
 * An output side above ``max_output_side`` raises ``OutputTooLarge`` when w or h asked
   for it (imgix silently shrinks to 8192; we refuse, so a URL never means two sizes).
   With neither w nor h, nothing was asked: an original larger than the limit is shrunk
@@ -127,6 +133,14 @@ class Plan:
     pad_color: Color | None = None
     rotate: float = 0.0
     orientation: int = 1
+    #: pad and border around the canvas: (top, right, bottom, left) pixels.
+    margin: tuple[int, int, int, int] = (0, 0, 0, 0)
+
+    @property
+    def output(self) -> tuple[int, int]:
+        """The finished image's size: the canvas and its margin."""
+        top, right, bottom, left = self.margin
+        return self.canvas[0] + left + right, self.canvas[1] + top + bottom
 
     @property
     def scale(self) -> float:
@@ -157,9 +171,12 @@ def make_plan(
     facts: SourceFacts,
     max_output_side: int = 8192,
     max_output_pixels: int | None = None,
+    *,
+    trimmed: Box | None = None,
 ) -> Plan:
     """Decide the geometry of rendering ``spec`` from a source with ``facts``.
 
+    ``trimmed``: the part of the oriented frame that trim kept (the whole frame if None).
     Raises ``OutputTooLarge`` when a side of the output would exceed ``max_output_side``
     or its area ``max_output_pixels``, and ``InvalidParameter`` for a ``rect`` outside the
     source or a ``dpr`` that leaves less than a pixel.
@@ -167,8 +184,10 @@ def make_plan(
     geometry = spec.geometry
     orientation = effective_orientation(spec, facts)
     frame = dataclasses.replace(facts, orientation=orientation)
-    source = _source_box(geometry.rect, frame.oriented_width, frame.oriented_height)
-    box = _target_box(geometry, source, max_output_side)
+    whole = trimmed or Box(0, 0, frame.oriented_width, frame.oriented_height)
+    source = _source_box(geometry.rect, whole)
+    margin = _margin(spec)
+    box = _target_box(geometry, source, max_output_side, margin)
     if geometry.fit in _CROPPING:
         region, scaled = _crop(geometry, source, box)
         canvas = scaled
@@ -176,7 +195,7 @@ def make_plan(
         region = source
         scaled = _resized(geometry.fit, source, box)
         canvas = (_px(box[0]), _px(box[1])) if geometry.fit in _PADDING else scaled
-    _check_size(canvas, max_output_side, max_output_pixels)
+    _check_size(canvas, margin, max_output_side, max_output_pixels)
     pad = _pad(geometry) if canvas != scaled else None
     return Plan(
         bounds=source,
@@ -189,6 +208,7 @@ def make_plan(
         pad_color=geometry.fill_color if pad is Pad.SOLID else None,
         rotate=spec.orientation.rot % 360.0,
         orientation=orientation,
+        margin=margin,
     )
 
 
@@ -214,10 +234,12 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-def _source_box(rect: Rect | None, width: int, height: int) -> Box:
-    """The part of the oriented source that the fit modes size: ``rect`` or all of it."""
+def _source_box(rect: Rect | None, whole: Box) -> Box:
+    """The part of the oriented source that the fit modes size: ``rect`` of ``whole``
+    (the frame, or its trimmed part), or all of it."""
     if rect is None:
-        return Box(0, 0, width, height)
+        return whole
+    width, height = round(whole.width), round(whole.height)
     _check_overlaps(rect, width, height)
     # Clip before rounding: a pixel count is an int of any length (``rect=0,0,1e400``
     # spelled out), which only compares safely; turning it into a float overflows.
@@ -225,7 +247,16 @@ def _source_box(rect: Rect | None, width: int, height: int) -> Box:
     rect_h = _px(min(rect.h.resolve(height), height))
     left = min(_round(_rect_start(rect.x, width, rect_w)), width - 1)
     top = min(_round(_rect_start(rect.y, height, rect_h)), height - 1)
-    return Box(left, top, min(rect_w, width - left), min(rect_h, height - top))
+    return Box(
+        whole.left + left, whole.top + top, min(rect_w, width - left), min(rect_h, height - top)
+    )
+
+
+def _margin(spec: RenderSpec) -> tuple[int, int, int, int]:
+    """Padding and border widths per side (top, right, bottom, left)."""
+    pad = spec.geometry.pad.widths()
+    border = spec.effects.border.sides.widths()
+    return (pad[0] + border[0], pad[1] + border[1], pad[2] + border[2], pad[3] + border[3])
 
 
 def _check_overlaps(rect: Rect, width: int, height: int) -> None:
@@ -249,14 +280,22 @@ def _rect_start(position: Extent | Anchor, full: int, size: int) -> float:
     return min(max(0.0, position.resolve(full)), full)
 
 
-def _target_box(geometry: Geometry, source: Box, max_output_side: int) -> tuple[float, float]:
-    """The requested output box in device pixels, both sides known."""
+def _target_box(
+    geometry: Geometry, source: Box, max_output_side: int, margin: tuple[int, int, int, int]
+) -> tuple[float, float]:
+    """The requested box for the canvas in device pixels, both sides known: the requested
+    output less ``margin``."""
     width = geometry.w.resolve(source.width) if geometry.w is not None else None
     height = geometry.h.resolve(source.height) if geometry.h is not None else None
     if geometry.within_source:
         width = min(width, source.width) if width is not None else None
         height = min(height, source.height) if height is not None else None
     density = geometry.dpr if width is not None or height is not None else 1.0
+    across, down = margin[1] + margin[3], margin[0] + margin[2]
+    if width is not None and across:
+        width = max(width - across / density, 1 / density)
+    if height is not None and down:
+        height = max(height - down / density, 1 / density)
     if geometry.ar is not None and geometry.fit in _ASPECT_FITS:
         width, height = _with_aspect(geometry.ar, width, height, source)
     if width is None and height is None:
@@ -274,7 +313,8 @@ def _target_box(geometry: Geometry, source: Box, max_output_side: int) -> tuple[
         width = _limit(width, geometry.min_w, geometry.max_w, density)
         height = _limit(height, geometry.min_h, geometry.max_h, density)
     if geometry.w is None and geometry.h is None:
-        within = min(1.0, max_output_side / max(width, height))
+        room = max(1, max_output_side - max(across, down))
+        within = min(1.0, room / max(width, height))
         width, height = width * within, height * within
     return max(width, 1.0), max(height, 1.0)
 
@@ -375,10 +415,14 @@ def _pad(geometry: Geometry) -> Pad:
 
 
 def _check_size(
-    canvas: tuple[int, int], max_output_side: int, max_output_pixels: int | None
+    canvas: tuple[int, int],
+    margin: tuple[int, int, int, int],
+    max_output_side: int,
+    max_output_pixels: int | None,
 ) -> None:
-    width, height = canvas
-    if max(canvas) > max_output_side:
+    width = canvas[0] + margin[1] + margin[3]
+    height = canvas[1] + margin[0] + margin[2]
+    if max(width, height) > max_output_side:
         raise OutputTooLarge(
             f"the output would be {width}x{height} pixels; each side may be at most "
             f"{max_output_side} (lower w, h or dpr)",

@@ -44,8 +44,7 @@ def _run(spec: RenderSpec) -> Run:
     return Run(data, spec, facts, make_plan(spec, facts), Format.PNG)
 
 
-def test_no_analysers_by_default() -> None:
-    assert ANALYSERS == ()
+def test_a_spec_without_trim_is_not_replanned() -> None:
     start = _run(RenderSpec())
     assert replan(start, ANALYSERS) is start
 

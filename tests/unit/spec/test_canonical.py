@@ -15,9 +15,13 @@ from enlarger.spec.model import (
     Adjust,
     Anchor,
     Auto,
+    Border,
     Color,
     ColorSpace,
+    Corners,
     Crop,
+    Denoise,
+    Duotone,
     Effects,
     Extent,
     FillMode,
@@ -25,6 +29,7 @@ from enlarger.spec.model import (
     Flip,
     FocalPoint,
     Geometry,
+    MaskShape,
     Orientation,
     Output,
     Rect,
@@ -32,6 +37,10 @@ from enlarger.spec.model import (
     RgbShift,
     RoundCorner,
     Sharpen,
+    Sides,
+    Tone,
+    Trim,
+    TrimMode,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
 
@@ -85,6 +94,22 @@ geometries = st.builds(
     fill_color=colors,
     adaptive=st.booleans(),
     within_source=st.booleans(),
+    trim=maybe(
+        st.builds(
+            Trim,
+            st.sampled_from(TrimMode),
+            maybe(colors),
+            st.floats(0, 1e6),
+            st.floats(0, 1e6),
+            st.floats(0, 1e6),
+            st.integers(-200, 200),
+        )
+    ),
+    pad=st.builds(
+        Sides,
+        *(st.integers(0, 10_000) for _ in "a"),
+        *(maybe(st.integers(0, 10_000)) for _ in "trbl"),
+    ),
 )
 orientations = st.builds(
     Orientation,
@@ -106,6 +131,7 @@ outputs = st.builds(
     max_bytes=maybe(st.integers(1, 10**9)),
 )
 percents = st.floats(-100, 100)
+corners = st.builds(Corners, *(st.integers(0, 100_000) for _ in "abcd"))
 effects = st.builds(
     Effects,
     grayscale=st.booleans(),
@@ -119,6 +145,27 @@ effects = st.builds(
         st.builds(
             RoundCorner, st.integers(0, 10_000), st.integers(0, 10_000), colors, st.booleans()
         )
+    ),
+    tone=maybe(
+        st.builds(Tone, percents, percents, st.floats(-100, 0), unit(), st.floats(0, 360), percents)
+    ),
+    invert=st.booleans(),
+    unsharp=maybe(st.builds(Sharpen, st.floats(-1, 1), st.floats(0, 1e6), st.just(False))),
+    denoise=maybe(st.builds(Denoise, percents, percents)),
+    sepia=maybe(st.floats(0, 100, exclude_min=True)),
+    monochrome=maybe(colors),
+    duotone=maybe(st.builds(Duotone, colors, colors, st.floats(0, 100))),
+    pixelate=maybe(st.integers(1, 100)),
+    halftone=maybe(st.floats(0, 100, exclude_min=True)),
+    mask=maybe(st.sampled_from(MaskShape)),
+    mask_radius=maybe(corners),
+    mask_bg=maybe(colors),
+    border=st.builds(
+        Border,
+        st.builds(Sides, st.integers(0, 100), *(maybe(st.integers(0, 100)) for _ in "trbl")),
+        colors,
+        corners,
+        corners,
     ),
 )
 specs = st.builds(

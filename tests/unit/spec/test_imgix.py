@@ -33,6 +33,7 @@ from enlarger.spec.model import (
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
 from tests.support.services import require
+from tests.unit.spec.imgix_effect_cases import ACCEPTED_EFFECTS, REJECTED_EFFECTS
 
 NODE_DIR = Path(__file__).parents[2] / "node"
 
@@ -141,6 +142,7 @@ ACCEPTED: list[tuple[str, str, Any]] = [
     ("fit64=Y3JvcA", "geometry.fit", Fit.CROP),
     ("expires=1700000000", "expires", 1700000000),
     ("expires=0", "expires", 0),
+    *ACCEPTED_EFFECTS,
 ]
 
 
@@ -227,6 +229,7 @@ REJECTED: list[tuple[str, str]] = [
     ("expires=-1", "expires"),
     ("expires=soon", "expires"),
     ("expires=1700000000000000", "expires"),
+    *REJECTED_EFFECTS,
 ]
 
 
@@ -252,7 +255,7 @@ def test_unimplemented_imgix_values_say_not_supported(query: str, hint: str) -> 
     assert hint in rejected(query).details["expected"]
 
 
-@pytest.mark.parametrize("name", ["blur", "txt", "mark", "sharp", "foo", "W", "Width", "w64x"])
+@pytest.mark.parametrize("name", ["blend", "txt", "mark", "palette", "foo", "W", "Width", "w64x"])
 def test_unknown_parameters_are_named(name: str) -> None:
     error = rejected(f"w=100&{name}=10")
     assert error.details["parameter"] == name

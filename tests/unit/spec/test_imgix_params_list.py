@@ -24,8 +24,15 @@ PARAMETERS_JSON = (
 
 #: values we accept that imgix does not list, on purpose.
 EXTENSIONS = {"fm": {"jxl"}}
-#: imgix's list has no strict range for q; we hold it to the suggested 0-100.
-SUGGESTED_IS_STRICT = {"q"}
+#: imgix's list has no strict range for these; we hold them to the suggested one.
+SUGGESTED_IS_STRICT = {
+    "q",
+    *("bri", "con", "exp", "gam", "high", "shad", "hue", "sat", "vib", "sharp", "usm", "usmrad"),
+    *("nr", "nrs", "blur", "sepia", "px", "htn"),
+    *(f"border-{side}" for side in ("top", "right", "bottom", "left")),
+    *("pad", *(f"pad-{side}" for side in ("top", "right", "bottom", "left"))),
+    *("trim-tol", "trim-md", "trim-sd", "trim-pad"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +130,17 @@ def test_value_types_match(imgix: dict[str, Any]) -> None:
         "bg": (args.ColorArg, "hex_color"),
         "dl": (args.Filename, "string"),
         "expires": (args.Integer, "timestamp"),
+    }
+    kinds |= {
+        "invert": (args.Boolean, "boolean"),
+        "monochrome": (args.ColorArg, "hex_color"),
+        "mask-bg": (args.ColorArg, "hex_color"),
+        "trim-color": (args.ColorArg, "hex_color"),
+        "duotone": (args.Pair, "list"),
+        "border": (args.Pair, "list"),
+        "border-radius": (args.CornersArg, "list"),
+        "border-radius-inner": (args.CornersArg, "list"),
+        "corner-radius": (args.CornersArg, "list"),
     }
     for name, (arg_type, kind) in kinds.items():
         assert isinstance(by_name(name).arg, arg_type), name

@@ -113,5 +113,8 @@ def _outward(start: float, length: float, scale: float, limit: int) -> tuple[int
 
 def _paints_colour(run: Run) -> bool:
     """Whether a colour that is not a grey will be painted (greyscale must become sRGB)."""
-    colours = [pad_colour(run), run.spec.output.bg]
+    effects = run.spec.effects
+    colours = [pad_colour(run), run.spec.output.bg, effects.mask_bg, effects.border.color]
+    if effects.monochrome or effects.duotone or effects.sepia:
+        return True
     return any(colour is not None and not is_grey(colour) for colour in colours)

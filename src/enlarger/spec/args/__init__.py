@@ -7,13 +7,15 @@ reads it again unchanged. The objects also expose what they accept (ranges, choi
 so tests can compare them with a dialect's published list.
 
 One module per kind of value: ``numbers``, ``lengths`` (pixels or fractions, ``rect``),
-``choices`` (words from a fixed set), ``colours``, ``text`` (file names, base64url).
+``choices`` (words from a fixed set), ``colours``, ``text`` (file names, base64url),
+``lists`` (pairs, corner radii).
 """
 
 from enlarger.spec.args.base import Arg
 from enlarger.spec.args.choices import Boolean, Choice, ChoiceList, IntegerChoice
 from enlarger.spec.args.colours import COLOR_KEYWORDS, ColorArg, hex_color
 from enlarger.spec.args.lengths import Length, Position, RectArg
+from enlarger.spec.args.lists import CornersArg, Pair
 from enlarger.spec.args.numbers import (
     TIMESTAMP,
     UNBOUNDED,
@@ -42,11 +44,13 @@ __all__ = [
     "Choice",
     "ChoiceList",
     "ColorArg",
+    "CornersArg",
     "Filename",
     "Integer",
     "IntegerChoice",
     "Length",
     "Number",
+    "Pair",
     "Position",
     "Range",
     "Ratio",
