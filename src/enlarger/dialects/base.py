@@ -12,6 +12,7 @@ from typing import Protocol
 from urllib.parse import unquote
 
 from enlarger.security.signing import check_expiry
+from enlarger.spec.hints import ClientHint
 from enlarger.spec.model import RenderSpec
 
 
@@ -31,6 +32,8 @@ class DialectRequest:
     expires: int | None = None
     max_age: int | None = None
     meta: bool = False
+    #: client hints the URL asks for (imgix ``ch=``): request headers that fill in the spec.
+    hints: frozenset[ClientHint] = frozenset()
 
     def check(self, now: float) -> None:
         """Raise ``Expired`` (410) when the URL is no longer served at ``now``."""

@@ -23,4 +23,6 @@ class ImgixDialect:
         except UnicodeDecodeError:
             raise ClientError("the query string is not valid UTF-8") from None
         parsed = parse_query(query, self._writable)
-        return DialectRequest(parsed.spec, decode_path(raw_path), parsed.expires)
+        return DialectRequest(
+            parsed.spec, decode_path(raw_path), parsed.expires, hints=parsed.hints
+        )

@@ -34,6 +34,7 @@ from urllib.parse import unquote
 
 from enlarger.errors import InvalidParameter
 from enlarger.spec import args
+from enlarger.spec.hints import ClientHint
 from enlarger.spec.model import (
     Auto,
     ColorSpace,
@@ -61,6 +62,8 @@ class ImgixQuery:
 
     spec: RenderSpec = field(default_factory=RenderSpec)
     expires: int | None = None
+    #: request headers (``ch=``) that fill in the spec per request (``spec/hints.py``).
+    hints: frozenset[ClientHint] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +140,12 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     Param("dl", args.Filename(), ("spec", "output", "dl")),
     Param("expires", args.TIMESTAMP, ("expires",)),
+    Param(
+        "ch",
+        args.ChoiceList(args.Choice(ClientHint, casefold=True)),
+        ("hints",),
+        base64=False,
+    ),
 )
 
 _BY_NAME = {name: p for p in PARAMETERS for name in (p.name, *p.aliases)}
