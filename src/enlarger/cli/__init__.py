@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from enlarger.cli import keys, render, serve, sync, upload, worker
+from enlarger.cli import generate_log, keys, render, replay, serve, sync, upload, warm, worker
 
 app = typer.Typer(
     name="enlarger",
@@ -20,6 +20,9 @@ sync.register(app)
 worker.register(app)
 upload.register(app)
 keys.register(app)
+replay.register(app)
+warm.register(app)
+generate_log.register(app)
 
 
 def main() -> None:
