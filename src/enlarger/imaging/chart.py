@@ -40,7 +40,8 @@ def line_chart(panels: Sequence[Panel], x_label: str, width: int = 1000) -> byte
     canvas = (pyvips.Image.black(width, height * len(panels), bands=3) + 255).cast("uchar")
     for index, panel in enumerate(panels):
         canvas = _panel(canvas, panel, index * height, width, height, x_max)
-    return bytes(_label(canvas, x_label, width // 2 - 40, canvas.height - 22).pngsave_buffer())
+    below = (len(panels) - 1) * height + 8  # the x axis's name, top right of the last panel
+    return bytes(_label(canvas, x_label, width - 8 * len(x_label) - 30, below).pngsave_buffer())
 
 
 def _panel(
@@ -64,7 +65,7 @@ def _panel(
     for tick in range(6):
         x = x_max * tick / 5
         px, _ = at(x, 0)
-        canvas = _label(canvas, f"{x:.3g}", px - 8, y_bottom + 6)
+        canvas = _label(canvas, f"{x:.3g}", min(px - 8, width - 40), y_bottom + 6)
     canvas = canvas.draw_rect(list(_INK), left, y_top, right - left, y_bottom - y_top, fill=False)
     canvas = _label(canvas, panel.title, left, top + 8)
     legend_x = left + 8 * len(panel.title) + 40
