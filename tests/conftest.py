@@ -5,5 +5,6 @@ pytest_plugins = [
     "tests.support.render_app",
     "tests.support.databases",
     "tests.support.rabbitmq",
+    "tests.support.origin_server",
     "tests.support.uploads",  # after databases: it imports that module
 ]

@@ -40,6 +40,8 @@ from enlarger.imaging import writable_formats
 from enlarger.jobs.worker import embedded_worker, running
 from enlarger.optimize.sweeper import sweeping
 from enlarger.origins.local import WebFolder
+from enlarger.origins.mounts import open_origins
+from enlarger.origins.store import StoreOrigin
 from enlarger.services import Services, open_services, render_options, serving
 from enlarger.settings import RenderSettings, Settings, UnknownParams
 
@@ -142,17 +144,20 @@ def url_dialects(
     imgix: Renderer,
     thumbor: Renderer,
 ) -> list[BaseRoute]:
-    """The thumbor routes and the imgix web folder; the one at the root goes last.
+    """The thumbor routes and the imgix web folder over every mounted origin; the one at
+    the root goes last.
 
     With ``thumbor_prefix = "/"`` the web folder moves under ``imgix_prefix``.
     """
-    thumbor_routes_ = thumbor_routes(services, thumbor, folder)
-    if folder is None:
+    uploads = StoreOrigin(services.store, services.sessions, settings.render.max_source_bytes)
+    mounts = open_origins(settings, uploads, folder)
+    thumbor_routes_ = thumbor_routes(settings, thumbor, uploads, mounts)
+    if not mounts:
         return list(thumbor_routes_)
     if settings.thumbor.thumbor_prefix.strip("/"):
-        return [*thumbor_routes_, *web_folder_routes(imgix, folder)]
+        return [*thumbor_routes_, *web_folder_routes(imgix, mounts)]
     imgix_prefix = settings.thumbor.imgix_prefix.strip("/") + "/"
-    return [*web_folder_routes(imgix, folder, imgix_prefix), *thumbor_routes_]
+    return [*web_folder_routes(imgix, mounts, imgix_prefix), *thumbor_routes_]
 
 
 def web_folder(render: RenderSettings) -> WebFolder | None:

@@ -61,7 +61,7 @@ async def gated_client(
     renderer = Renderer(settings, pool, options, ImgixDialect(None, writable_formats()), "t")
     origin = GatedOrigin(originals)
     app = Starlette(
-        routes=web_folder_routes(renderer, origin), exception_handlers=EXCEPTION_HANDLERS
+        routes=web_folder_routes(renderer, [("", origin)]), exception_handlers=EXCEPTION_HANDLERS
     )
     transport = httpx.ASGITransport(app=app)
     try:

@@ -216,3 +216,37 @@ def test_a_relative_data_dir_is_relative_to_its_config_file(tmp_path: Path) -> N
     config = write(tmp_path, 'data_dir = "data"\n')
     assert Settings.load(config_file=config, environ={}).data_dir == tmp_path / "data"
     assert Settings.load(environ={}).data_dir == DEFAULT_DATA_DIR
+
+
+def test_origins_are_tables_with_a_name_url_and_prefix(tmp_path: Path) -> None:
+    config = tmp_path / "enlarger.toml"
+    config.write_text(
+        '[origin]\norigin_allowed_hosts = "a.example, B.example"\n'
+        '[[origins]]\nname = "web"\nurl = "https://a.example/img/"\nprefix = "/web/"\n'
+        '[[origins]]\nname = "bucket"\nurl = "s3://photos"\nprefix = "s3/eu"\n'
+    )
+    settings = Settings.load(config, environ={})
+    assert [(m.name, m.path_prefix) for m in settings.origins] == [
+        ("web", "web/"),
+        ("bucket", "s3/eu/"),
+    ]
+    assert settings.origin.allowed_hosts() == {"a.example", "b.example"}
+
+
+@pytest.mark.parametrize(
+    "tables",
+    [
+        '[[origins]]\nname = "a"\nurl = "proxy:"\nprefix = ""\n',
+        '[[origins]]\nname = "a"\nurl = "proxy:"\nprefix = "x/../y"\n',
+        '[[origins]]\nname = "a"\nprefix = "p"\n',
+        '[[origins]]\nname = "a"\nurl = "proxy:"\nprefix = "p"\ncolour = 1\n',
+        '[[origins]]\nname = "a"\nurl = "proxy:"\nprefix = "p"\n'
+        '[[origins]]\nname = "b"\nurl = "uploads:"\nprefix = "p/"\n',
+        'origins = "proxy:"\n',
+    ],
+)
+def test_bad_origins_fail_the_boot(tmp_path: Path, tables: str) -> None:
+    config = tmp_path / "enlarger.toml"
+    config.write_text(tables)
+    with pytest.raises(ConfigError, match="origins"):
+        Settings.load(config, environ={})

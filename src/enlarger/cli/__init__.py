@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from enlarger.cli import keys, presets, render, serve, sync, upload, worker
+from enlarger.cli import (
+    generate_log,
+    keys,
+    presets,
+    render,
+    replay,
+    serve,
+    sync,
+    upload,
+    warm,
+    worker,
+)
 from enlarger.imaging.runtime import library_versions
 
 app = typer.Typer(
@@ -26,6 +37,9 @@ worker.register(app)
 upload.register(app)
 keys.register(app)
 presets.register(app)
+replay.register(app)
+warm.register(app)
+generate_log.register(app)
 
 
 def _print_version(wanted: bool) -> None:

@@ -12,6 +12,7 @@ from typing import Protocol
 from urllib.parse import unquote
 
 from enlarger.security.signing import check_expiry
+from enlarger.spec.hints import ClientHint
 from enlarger.spec.model import RenderSpec
 
 
@@ -33,6 +34,8 @@ class DialectRequest:
     meta: bool = False
     #: parameters the URL gave that the dialect skipped (``[render] unknown_params``).
     ignored: tuple[str, ...] = ()
+    #: client hints the URL asks for (imgix ``ch=``): request headers that fill in the spec.
+    hints: frozenset[ClientHint] = frozenset()
 
     def check(self, now: float) -> None:
         """Raise ``Expired`` (410) when the URL is no longer served at ``now``."""

@@ -28,5 +28,9 @@ class ImgixDialect:
             raise ClientError("the query string is not valid UTF-8") from None
         parsed = parse_query(query, self._writable, self._ignore_unknown)
         return DialectRequest(
-            parsed.spec, decode_path(raw_path), parsed.expires, ignored=parsed.ignored
+            parsed.spec,
+            decode_path(raw_path),
+            parsed.expires,
+            ignored=parsed.ignored,
+            hints=parsed.hints,
         )

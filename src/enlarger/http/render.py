@@ -28,9 +28,11 @@ from enlarger.http.pool import RenderPool
 from enlarger.http.sources import Located, locate
 from enlarger.imaging import Rendered, RenderOptions, render
 from enlarger.origins.base import Origin
+from enlarger.origins.mounts import Mounts
 from enlarger.settings import Settings
 from enlarger.spec.canonical import canonical
 from enlarger.spec.cost import estimate
+from enlarger.spec.hints import ClientHint, accept_ch, apply_hints, vary_on
 from enlarger.spec.model import Format, RenderSpec
 from enlarger.spec.negotiate import accepted_formats, varies_with_accept
 
@@ -50,6 +52,7 @@ class Negotiated:
     source: str = ""
     #: parameters the dialect skipped; named in the ``Enlarger-Ignored-Params`` header.
     ignored: tuple[str, ...] = ()
+    hints: frozenset[ClientHint] = frozenset()
 
 
 class Renderer:
@@ -123,8 +126,9 @@ class Renderer:
         parsed.check(time.time())
         varies = varies_with_accept(parsed.spec.output)
         accepted = accepted_formats(request.headers.get("accept"))
+        spec = apply_hints(parsed.spec, parsed.hints, request.headers)
         negotiated = Negotiated(
-            parsed.spec, accepted, varies, parsed.max_age, parsed.path, parsed.ignored
+            spec, accepted, varies, parsed.max_age, parsed.path, parsed.ignored, parsed.hints
         )
         return negotiated, parsed.path
 
@@ -138,6 +142,7 @@ class Renderer:
         etag = headers["etag"]
         miss = partial(self._render, request, located, negotiated, etag)
         entry = await self._cached(request, ResultKey(negotiated.source, etag.strip('"')), miss)
+        headers["x-enlarger-cache"] = access_record(request).cache or Answered.MISS.value
         headers["content-type"] = entry.content_type
         headers["content-length"] = str(entry.size)
         if negotiated.spec.output.dl is not None:
@@ -194,8 +199,12 @@ class Renderer:
         }
         if negotiated.max_age is not None:
             headers["cache-control"] = f"public, max-age={negotiated.max_age}"
-        if negotiated.varies:
-            headers["vary"] = "Accept"
+        vary = ["Accept"] if negotiated.varies else []
+        vary += vary_on(negotiated.hints)
+        if vary:
+            headers["vary"] = ", ".join(vary)
+        if negotiated.hints:
+            headers["accept-ch"] = accept_ch(negotiated.hints)
         return headers
 
 
@@ -205,11 +214,13 @@ def download_name(path: str, output: Format) -> str:
     return f"{stem}.{output.extension}"
 
 
-def web_folder_routes(renderer: Renderer, origin: Origin, prefix: str = "") -> list[Route]:
-    """``GET|HEAD /{prefix}{path}``: imgix's web-folder source. Without a prefix a
-    catch-all: mount it last. ``prefix`` is empty or ends with a slash."""
+def web_folder_routes(renderer: Renderer, origins: Mounts, prefix: str = "") -> list[Route]:
+    """``GET|HEAD /{prefix}{path}``: imgix's web-folder source, each path in the origin
+    mounted at its start (``origins/mounts.py``). Without a prefix a catch-all: mount it
+    last. ``prefix`` is empty or ends with a slash."""
+    mounted = [(prefix + start, origin) for start, origin in origins]
 
     async def endpoint(request: Request) -> Response:
-        return await renderer.respond(request, origin, prefix)
+        return await renderer.respond_in(request, mounted)
 
     return [Route(f"/{prefix}{{path:path}}", endpoint, methods=["GET", "HEAD"], name="render")]

@@ -1,7 +1,8 @@
 """The thumbor route: ``<thumbor_prefix>/<signature|unsafe>/<options>/<image>``.
 
-One route serves both origins: an image path ``i/<id>`` is an uploaded image (as
-``/i/<id>`` is for imgix URLs), any other path a file in the web folder. With the
+One route serves every origin: an image path ``i/<id>`` is an uploaded image (as
+``/i/<id>`` is for imgix URLs), any other path goes to the origin mounted at its start
+(``[[origins]]``) or the web folder. With the
 prefix ``/`` the route is a catch-all and must be mounted last.
 """
 
@@ -13,20 +14,17 @@ from starlette.routing import Route
 
 from enlarger.http.render import Renderer
 from enlarger.origins.base import Origin
-from enlarger.origins.store import StoreOrigin
-from enlarger.services import Services
+from enlarger.origins.mounts import Mounts
+from enlarger.settings import Settings
 
 UPLOADS = "i/"
 
 
 def thumbor_routes(
-    services: Services, renderer: Renderer, web_folder: Origin | None
+    settings: Settings, renderer: Renderer, uploads: Origin, mounts: Mounts
 ) -> list[Route]:
-    settings = services.settings
-    uploads = StoreOrigin(services.store, services.sessions, settings.render.max_source_bytes)
-    origins: list[tuple[str, Origin]] = [(UPLOADS, uploads)]
-    if web_folder is not None:
-        origins.append(("", web_folder))
+    """The thumbor route over ``i/<id>`` (``uploads``) and every mounted origin."""
+    origins = [(UPLOADS, uploads), *mounts]
 
     async def endpoint(request: Request) -> Response:
         return await renderer.respond_in(request, origins)

@@ -40,6 +40,7 @@ from urllib.parse import unquote
 
 from enlarger.errors import InvalidParameter
 from enlarger.spec import args
+from enlarger.spec.hints import ClientHint
 from enlarger.spec.model import (
     Auto,
     ColorSpace,
@@ -130,6 +131,8 @@ class ImgixQuery:
     expires: int | None = None
     #: unknown parameter names skipped because the caller asked to ignore them.
     ignored: tuple[str, ...] = ()
+    #: request headers (``ch=``) that fill in the spec per request (``spec/hints.py``).
+    hints: frozenset[ClientHint] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +310,12 @@ PARAMETERS: tuple[Param, ...] = (
         requires=_requires("trim"),
     ),
     Param("expires", args.TIMESTAMP, ("expires",)),
+    Param(
+        "ch",
+        args.ChoiceList(args.Choice(ClientHint, casefold=True)),
+        ("hints",),
+        base64=False,
+    ),
 )
 
 _BY_NAME = {name: p for p in PARAMETERS for name in (p.name, *p.aliases)}

@@ -14,6 +14,7 @@ import pytest
 from imgix import UrlBuilder
 
 from enlarger.errors import InvalidParameter
+from enlarger.spec.hints import ClientHint
 from enlarger.spec.imgix import PARAMETERS, ImgixQuery, parse, parse_query
 from enlarger.spec.model import (
     WHITE,
@@ -143,6 +144,7 @@ ACCEPTED: list[tuple[str, str, Any]] = [
     ("expires=1700000000", "expires", 1700000000),
     ("expires=0", "expires", 0),
     *ACCEPTED_EFFECTS,
+    ("ch=Width,DPR", "hints", frozenset({ClientHint.WIDTH, ClientHint.DPR})),
 ]
 
 
@@ -150,6 +152,8 @@ ACCEPTED: list[tuple[str, str, Any]] = [
 def test_accepts(query: str, path: str, value: Any) -> None:
     if path == "expires":  # a request check, kept beside the spec
         assert parse_query(query) == ImgixQuery(RenderSpec(), value)
+    elif path == "hints":  # request headers fill the spec in later (spec/hints.py)
+        assert parse_query(query) == ImgixQuery(RenderSpec(), hints=value)
     else:
         assert parse(query) == spec_with(path, value)
 

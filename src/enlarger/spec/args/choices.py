@@ -51,6 +51,8 @@ class Choice(Generic[E]):
     enum: type[E]
     unsupported: frozenset[str] = frozenset()
     synonyms: Mapping[str, E] = field(default_factory=dict)
+    #: read values regardless of case (imgix's ``ch=Width,DPR`` for ``width,dpr``).
+    casefold: bool = False
 
     @property
     def words(self) -> Mapping[str, E]:
@@ -61,7 +63,7 @@ class Choice(Generic[E]):
         return _choices([str(m.value) for m in self.enum], self.unsupported)
 
     def parse(self, parameter: str, raw: str) -> E:
-        member = self.words.get(raw)
+        member = self.words.get(raw.lower() if self.casefold else raw)
         if member is None:
             raise fail(parameter, self, raw)
         return member
@@ -82,7 +84,8 @@ class ChoiceList(Generic[E]):
 
     def parse(self, parameter: str, raw: str) -> frozenset[E]:
         words = self.choice.words
-        members = [words.get(item) for item in raw.split(",")]
+        folded = raw.lower() if self.choice.casefold else raw
+        members = [words.get(item) for item in folded.split(",")]
         if not raw or None in members:
             raise fail(parameter, self, raw)
         return frozenset(m for m in members if m is not None)
