@@ -112,7 +112,7 @@ class Renderer:
         sources = await located.read()
         spec, accepted, options = negotiated.spec, negotiated.accepted, self._options
         rendered = await self._pool.run(lambda: render(sources, spec, accepted, options))
-        headers["content-type"] = rendered.format.media_type
+        headers["content-type"] = rendered.media_type
         headers["content-length"] = str(len(rendered.data))
         if spec.output.dl is not None:
             filename = spec.output.dl or download_name(path, rendered.format)

@@ -11,6 +11,7 @@ from enlarger.imaging.errors import decode_errors
 from enlarger.imaging.formats import writable_formats
 from enlarger.imaging.pipeline import run_steps
 from enlarger.imaging.probe import probe
+from enlarger.imaging.reports import describes_source, render_document, source_document
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import to_working_space
 from enlarger.imaging.thumbnail import thumbnail
@@ -52,6 +53,12 @@ class Rendered:
     format: Format
     width: int
     height: int
+    #: set when the answer describes the image (``fm=json``, ``fm=blurhash``, ``palette``).
+    document_type: str | None = None
+
+    @property
+    def media_type(self) -> str:
+        return self.document_type or self.format.media_type
 
 
 def render(
@@ -77,10 +84,18 @@ def render(
     fmt = choose_format(spec.output, accepted, facts, writable)
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
+    if describes_source(spec.output):
+        with decode_errors():
+            document = source_document(data, facts)
+        return Rendered(document.data, fmt, facts.width, facts.height, document.media_type)
     plan = make_plan(spec, facts, options.max_output_side)
     with decode_errors():
         start = Run(data, spec, facts, plan, fmt, extras=sources.extras)
         done = run_steps(start)
+        report = render_document(done.image, spec.output)
+        if report is not None:
+            width, height = done.image.width, done.image.height
+            return Rendered(report.data, fmt, width, height, report.media_type)
         encoded = encode(
             done.image,
             fmt,

@@ -42,7 +42,9 @@ from enlarger.spec.model import (
     Fit,
     Flip,
     Format,
+    PaletteFormat,
     RenderSpec,
+    Report,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
 from enlarger.spec.paths import replace_at, value_at
@@ -53,6 +55,11 @@ IGNORED = frozenset({"ixlib", "s"})
 _COLOR = args.ColorArg(unsupported=frozenset({"imgixorange", "imgixblue"}))
 _SIDE = args.Length(args.Range(2, 8192))
 _LIMIT = args.Integer(args.Range(1, 8192))
+_FORMAT_OR_REPORT: args.Choice[Format | Report] = args.Choice(
+    Format,
+    frozenset({"jp2", "jxr", "mp4", "png8", "png32", "webm", "spritesheet"}),
+    synonyms={report.value: report for report in Report},
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,11 @@ class Param:
     aliases: tuple[str, ...] = ()
     base64: bool = True
     repeatable: bool = False
+    #: values of these types set another field (``fm=json`` asks for a report, not a format).
+    routes: tuple[tuple[type, tuple[str, ...]], ...] = ()
+
+    def path_for(self, value: object) -> tuple[str, ...]:
+        return next((path for kind, path in self.routes if isinstance(value, kind)), self.path)
 
 
 #: In the order of the model: geometry, orientation, output, then expiry.
@@ -111,13 +123,9 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     Param(
         "fm",
-        args.Choice(
-            Format,
-            frozenset(
-                {"jp2", "json", "jxr", "mp4", "png8", "png32", "webm", "blurhash", "spritesheet"}
-            ),
-        ),
+        _FORMAT_OR_REPORT,
         ("spec", "output", "fm"),
+        routes=((Report, ("spec", "output", "report")),),
     ),
     Param("q", args.Integer(args.Range(0, 100)), ("spec", "output", "q")),
     Param("lossless", args.Boolean(), ("spec", "output", "lossless")),
@@ -136,6 +144,9 @@ PARAMETERS: tuple[Param, ...] = (
         repeatable=True,
     ),
     Param("dl", args.Filename(), ("spec", "output", "dl")),
+    Param("palette", args.Choice(PaletteFormat), ("spec", "output", "palette")),
+    Param("colors", args.Integer(args.Range(0, 16)), ("spec", "output", "colors")),
+    Param("prefix", args.CssIdentifier(), ("spec", "output", "prefix")),
     Param("expires", args.TIMESTAMP, ("expires",)),
 )
 
@@ -169,10 +180,10 @@ def parse_query(query: str, writable: frozenset[Format] = DEFAULT_WRITABLE) -> I
                 )
             value = value | value_at(parsed, param.path)
         given[param.name] = key
-        if param.name == "fm" and value not in writable:
+        if param.name == "fm" and isinstance(value, Format) and value not in writable:
             names = ", ".join(f.value for f in Format if f in writable)
             raise InvalidParameter(key, f"a format this server writes: one of {names}", text)
-        parsed = replace_at(parsed, param.path, value)
+        parsed = replace_at(parsed, param.path_for(value), value)
     return parsed
 
 

@@ -34,6 +34,8 @@ class Status:
 #: supported parameters that differ from imgix in part: how.
 PARTIAL: Mapping[str, str] = {
     "auto": "`enhance` and `redeye` are accepted and not applied",
+    "palette": "`colors` and `average_luminance` as at imgix; imgix's `dominant_colors` "
+    "(and the CSS `-ex` classes) are not produced",
     "cs": "`srgb` and `strip` give the default output (sRGB, no profile)",
     "fm": "`jxl` is an extra output format (not in imgix's list)",
 }

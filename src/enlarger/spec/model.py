@@ -82,6 +82,21 @@ class ColorSpace(StrEnum):
     ORIGIN = "origin"
 
 
+class Report(StrEnum):
+    """``fm`` values that describe the image instead of encoding it: its metadata
+    (``json``), or a BlurHash of the render (``blurhash``)."""
+
+    JSON = "json"
+    BLURHASH = "blurhash"
+
+
+class PaletteFormat(StrEnum):
+    """imgix ``palette``: the render's main colours as JSON or as CSS classes."""
+
+    JSON = "json"
+    CSS = "css"
+
+
 class Auto(StrEnum):
     FORMAT = "format"
     COMPRESS = "compress"
@@ -199,6 +214,12 @@ class Output:
     dl: str | None = None
     #: the largest encoded size; lossy quality is lowered until the output fits.
     max_bytes: int | None = None
+    #: answer with a description instead of an image (``palette`` wins over ``report``).
+    report: Report | None = None
+    palette: PaletteFormat | None = None
+    #: the palette's size and its CSS classes' prefix (imgix ``colors``, ``prefix``).
+    colors: int = 6
+    prefix: str = "image"
 
 
 @dataclass(frozen=True, slots=True)

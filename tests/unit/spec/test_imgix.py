@@ -28,8 +28,10 @@ from enlarger.spec.model import (
     Flip,
     FocalPoint,
     Format,
+    PaletteFormat,
     Rect,
     RenderSpec,
+    Report,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
 from tests.support.services import require
@@ -136,6 +138,13 @@ ACCEPTED: list[tuple[str, str, Any]] = [
     ("dl=my%20photo%2B1.jpg", "output.dl", "my photo+1.jpg"),
     ("dl=a+b.jpg", "output.dl", "a+b.jpg"),
     ("dl=caf%C3%A9.png", "output.dl", "café.png"),
+    ("fm=json", "output.report", Report.JSON),
+    ("fm=blurhash", "output.report", Report.BLURHASH),
+    ("palette=json", "output.palette", PaletteFormat.JSON),
+    ("palette=css", "output.palette", PaletteFormat.CSS),
+    ("colors=0", "output.colors", 0),
+    ("colors=16", "output.colors", 16),
+    ("prefix=shop-item_2", "output.prefix", "shop-item_2"),
     ("dl64=bXkgZmlsZS5qcGc", "output.dl", "my file.jpg"),
     ("w64=MzAw", "geometry.w", Extent(300)),
     ("fit64=Y3JvcA", "geometry.fit", Fit.CROP),

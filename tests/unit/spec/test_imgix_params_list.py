@@ -24,8 +24,8 @@ PARAMETERS_JSON = (
 
 #: values we accept that imgix does not list, on purpose.
 EXTENSIONS = {"fm": {"jxl"}}
-#: imgix's list has no strict range for q; we hold it to the suggested 0-100.
-SUGGESTED_IS_STRICT = {"q"}
+#: imgix's list has no strict range for these; we hold them to the suggested one.
+SUGGESTED_IS_STRICT = {"q", "colors"}
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from enlarger.spec.args.numbers import (
     Ratio,
     format_number,
 )
-from enlarger.spec.args.text import Filename, decode_base64url
+from enlarger.spec.args.text import CssIdentifier, Filename, decode_base64url
 
 __all__ = [
     "COLOR_KEYWORDS",
@@ -42,6 +42,7 @@ __all__ = [
     "Choice",
     "ChoiceList",
     "ColorArg",
+    "CssIdentifier",
     "Filename",
     "Integer",
     "IntegerChoice",
