@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from enlarger.errors import InvalidParameter, TooManyPixels
+from enlarger.imaging.animation import decodes_all_frames, frame_height
 from enlarger.imaging.encode import encode
 from enlarger.imaging.errors import decode_errors
 from enlarger.imaging.formats import writable_formats
@@ -84,13 +85,16 @@ def render(
     fmt = choose_format(spec.output, accepted, facts, writable)
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
+    all_frames = decodes_all_frames(facts, spec, fmt)
+    if all_frames:
+        check_pixels(facts, options.max_source_pixels, frames=facts.frames)
     if describes_source(spec.output):
         with decode_errors():
             document = source_document(data, facts)
         return Rendered(document.data, fmt, facts.width, facts.height, document.media_type)
     plan = make_plan(spec, facts, options.max_output_side)
     with decode_errors():
-        start = Run(data, spec, facts, plan, fmt, extras=sources.extras)
+        start = Run(data, spec, facts, plan, fmt, extras=sources.extras, all_frames=all_frames)
         done = run_steps(start)
         report = render_document(done.image, spec.output)
         if report is not None:
@@ -103,16 +107,22 @@ def render(
             keep_profile=done.keep_profile,
             avif_effort=options.avif_effort,
         )
-    return Rendered(encoded, fmt, done.image.width, done.image.height)
+    return Rendered(encoded, fmt, done.image.width, frame_height(done.image))
 
 
-def check_pixels(facts: SourceFacts, max_source_pixels: int) -> None:
-    """Raise ``TooManyPixels`` when the header's size is over the limit (nothing decoded)."""
-    if facts.pixels > max_source_pixels:
+def check_pixels(facts: SourceFacts, max_source_pixels: int, frames: int = 1) -> None:
+    """Raise ``TooManyPixels`` when the header's size is over the limit (nothing decoded).
+
+    ``frames``: how many frames the render decodes; each counts in full.
+    """
+    pixels = facts.pixels * frames
+    if pixels > max_source_pixels:
+        size = f"{frames} frames of {facts.width}x{facts.height}" if frames > 1 else "the image"
         raise TooManyPixels(
-            f"the image has {facts.pixels} pixels; the limit is {max_source_pixels}",
+            f"{size}: {pixels} pixels; the limit is {max_source_pixels}",
             width=facts.width,
             height=facts.height,
+            frames=frames,
             limit=max_source_pixels,
         )
 

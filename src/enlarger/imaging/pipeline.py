@@ -14,6 +14,7 @@
    round_corner (``tone.py``, ``detail.py``, ``corners.py``), and ``turn``
 7. colour: the output's ICC profile (kept only for ``cs=origin``)
 8. alpha: flattened onto ``bg`` for formats without alpha; ``bg`` fills transparency
+Steps 2-8 run on each frame of an animation alone (``animation.py``).
 Encoding (``encode.py``) follows.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from enlarger.imaging.analyse import Replan, replan
+from enlarger.imaging.animation import each_frame
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.alpha import alpha
 from enlarger.imaging.steps.colour import colour
@@ -55,7 +57,6 @@ ANALYSERS: tuple[Replan, ...] = ()
 
 
 def run_steps(run: Run, analysers: Sequence[Replan] = ANALYSERS) -> Run:
-    run = replan(run, analysers)
-    for step in STEPS:
-        run = step(run)
-    return run
+    """Replan, load, then every later step (on each frame of an animation)."""
+    load_step, *later = STEPS
+    return each_frame(load_step(replan(run, analysers)), later)

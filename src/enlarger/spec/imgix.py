@@ -55,6 +55,7 @@ IGNORED = frozenset({"ixlib", "s"})
 _COLOR = args.ColorArg(unsupported=frozenset({"imgixorange", "imgixblue"}))
 _SIDE = args.Length(args.Range(2, 8192))
 _LIMIT = args.Integer(args.Range(1, 8192))
+_EVERY = args.Integer(args.Range(1))
 _FORMAT_OR_REPORT: args.Choice[Format | Report] = args.Choice(
     Format,
     frozenset({"jp2", "jxr", "mp4", "png8", "png32", "webm", "spritesheet"}),
@@ -87,7 +88,7 @@ class Param:
         return next((path for kind, path in self.routes if isinstance(value, kind)), self.path)
 
 
-#: In the order of the model: geometry, orientation, output, then expiry.
+#: In the order of the model: geometry, orientation, output, animation, then expiry.
 PARAMETERS: tuple[Param, ...] = (
     Param("w", _SIDE, ("spec", "geometry", "w"), ("width",)),
     Param("h", _SIDE, ("spec", "geometry", "h"), ("height",)),
@@ -147,6 +148,12 @@ PARAMETERS: tuple[Param, ...] = (
     Param("palette", args.Choice(PaletteFormat), ("spec", "output", "palette")),
     Param("colors", args.Integer(args.Range(0, 16)), ("spec", "output", "colors")),
     Param("prefix", args.CssIdentifier(), ("spec", "output", "prefix")),
+    Param("frame", args.FrameSpan(), ("spec", "animation", "frames")),
+    Param("interval", _EVERY, ("spec", "animation", "interval")),
+    Param("skip", _EVERY, ("spec", "animation", "skip")),
+    Param("reverse", args.Boolean(), ("spec", "animation", "reverse")),
+    Param("fps", args.Integer(args.Range(1, 60)), ("spec", "animation", "fps")),
+    Param("loop", args.Integer(args.Range(0)), ("spec", "animation", "loop")),
     Param("expires", args.TIMESTAMP, ("expires",)),
 )
 

@@ -275,6 +275,24 @@ class Effects:
 
 
 @dataclass(frozen=True, slots=True)
+class Animation:
+    """Which frames of an animated source are shown, and how (imgix's animation group).
+
+    ``frames``: first and last frame, 1-based and inclusive, last 0 meaning the end;
+    ``interval`` keeps every Nth of those (the first included), ``skip`` drops every Nth
+    (the first included), then ``reverse``. ``fps`` replaces every delay with 1000/fps ms;
+    ``loop`` is the repeat count written (0: forever; None: the source's).
+    """
+
+    frames: tuple[int, int] | None = None
+    interval: int | None = None
+    skip: int | None = None
+    reverse: bool = False
+    fps: int | None = None
+    loop: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RenderSpec:
     """One fully validated render request, independent of the URL dialect it came from."""
 
@@ -282,6 +300,7 @@ class RenderSpec:
     orientation: Orientation = field(default_factory=Orientation)
     output: Output = field(default_factory=Output)
     effects: Effects = field(default_factory=Effects)
+    animation: Animation = field(default_factory=Animation)
 
     def extra_sources(self) -> Mapping[str, str]:
         """Other images this render draws (role -> path in the main source's origin): a

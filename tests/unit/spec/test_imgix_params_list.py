@@ -25,7 +25,7 @@ PARAMETERS_JSON = (
 #: values we accept that imgix does not list, on purpose.
 EXTENSIONS = {"fm": {"jxl"}}
 #: imgix's list has no strict range for these; we hold them to the suggested one.
-SUGGESTED_IS_STRICT = {"q", "colors"}
+SUGGESTED_IS_STRICT = {"q", "colors", "fps", "loop"}
 
 
 @pytest.fixture(scope="module")
