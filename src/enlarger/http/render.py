@@ -19,6 +19,7 @@ from starlette.routing import Route
 
 from enlarger.dialects import Dialect
 from enlarger.errors import DeadlineExceeded, NotFound
+from enlarger.http.expiry import bounded_max_age
 from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
 from enlarger.http.pool import RenderPool
 from enlarger.http.sources import Located, locate
@@ -96,10 +97,12 @@ class Renderer:
         raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
         raw_query: bytes = request.scope.get("query_string", b"")
         parsed = self._dialect.request(raw_path, raw_query)
-        parsed.check(time.time())
+        now = time.time()
+        parsed.check(now)
         varies = varies_with_accept(parsed.spec.output)
         accepted = accepted_formats(request.headers.get("accept"))
-        negotiated = Negotiated(parsed.spec, accepted, varies, parsed.max_age)
+        max_age = bounded_max_age(parsed.max_age, parsed.expires, now, self._server.cache_control)
+        negotiated = Negotiated(parsed.spec, accepted, varies, max_age)
         return negotiated, parsed.path
 
     async def _respond(

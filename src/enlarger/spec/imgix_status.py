@@ -36,7 +36,8 @@ PARTIAL: Mapping[str, str] = {
     "auto": "`enhance` and `redeye` are accepted and not applied",
     "palette": "`colors` and `average_luminance` as at imgix; imgix's `dominant_colors` "
     "(and the CSS `-ex` classes) are not produced",
-    "cs": "`srgb` and `strip` give the default output (sRGB, no profile)",
+    "cs": "without `cs` the output is sRGB with no profile (what `strip` gives); imgix's "
+    "default is `origin`",
     "fm": "`jxl` is an extra output format (not in imgix's list)",
 }
 
