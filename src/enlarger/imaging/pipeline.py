@@ -9,6 +9,7 @@
 4. resize: exactly ``Plan.scaled``
 5. pad: to ``Plan.canvas`` (solid, blur, clamp)
 6. rotate: ``rot`` within the canvas
+   then ``auto=enhance`` (``enhance.py``)
    then effects, each skipped at once when its field is unset: grayscale, adjust
    (brightness, contrast, saturation), rgb_shift, equalize, blur, sharpen, noise,
    round_corner (``tone.py``, ``detail.py``, ``corners.py``), and ``turn``
@@ -29,6 +30,7 @@ from enlarger.imaging.steps.alpha import alpha
 from enlarger.imaging.steps.colour import colour
 from enlarger.imaging.steps.corners import round_corner
 from enlarger.imaging.steps.detail import blur, noise, sharpen
+from enlarger.imaging.steps.enhance import enhance
 from enlarger.imaging.steps.load import load
 from enlarger.imaging.steps.orient import orient
 from enlarger.imaging.steps.pad import pad
@@ -47,6 +49,7 @@ STEPS: tuple[Step, ...] = (
     resize,
     pad,
     rotate,
+    enhance,
     *(grayscale, adjust, rgb_shift, equalize, blur, sharpen, noise, round_corner, turn),
     colour,
     alpha,

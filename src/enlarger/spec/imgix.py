@@ -17,9 +17,9 @@ Choices made where imgix leaves room:
   ``auto`` may repeat (imgix documents ``auto=compress&auto=format``), values merged.
 * Empty values are a 400, except ``dl=`` (download under the source's own name:
   ``Output.dl == ""``) and the ignored ``ixlib`` and ``s``.
-* ``auto=true`` is imgix's old spelling of ``auto=enhance``. ``enhance`` and ``redeye``
-  are accepted and kept in the spec (so canonical strings and cache keys keep them) but
-  the pipeline applies neither: a URL written for imgix still renders.
+* ``auto=true`` is imgix's old spelling of ``auto=enhance`` (an automatic levels and
+  colour correction, ``imaging/steps/enhance.py``). ``auto=redeye`` needs an eye detector
+  this server does not have: a 400 that says so, never a silent no-op.
 * Values imgix defines that this server does not implement (``fit=facearea``,
   ``crop=faces``, generative fills, ``cs=adobergb1998``, imgix-only formats...) are a
   400 whose ``expected`` text says they are not supported.
@@ -139,7 +139,7 @@ PARAMETERS: tuple[Param, ...] = (
     Param("bg", _COLOR, ("spec", "output", "bg")),
     Param(
         "auto",
-        args.ChoiceList(args.Choice(Auto, synonyms={"true": Auto.ENHANCE})),
+        args.ChoiceList(args.Choice(Auto, frozenset({"redeye"}), synonyms={"true": Auto.ENHANCE})),
         ("spec", "output", "auto"),
         base64=False,
         repeatable=True,

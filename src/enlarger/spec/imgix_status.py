@@ -33,7 +33,8 @@ class Status:
 
 #: supported parameters that differ from imgix in part: how.
 PARTIAL: Mapping[str, str] = {
-    "auto": "`enhance` and `redeye` are accepted and not applied",
+    "auto": "`enhance` is this server's own levels and colour correction (imgix publishes "
+    "no formula); `redeye` needs an eye detector",
     "palette": "`colors` and `average_luminance` as at imgix; imgix's `dominant_colors` "
     "(and the CSS `-ex` classes) are not produced",
     "cs": "without `cs` the output is sRGB with no profile (what `strip` gives); imgix's "

@@ -101,7 +101,6 @@ class Auto(StrEnum):
     FORMAT = "format"
     COMPRESS = "compress"
     ENHANCE = "enhance"
-    REDEYE = "redeye"
 
 
 @dataclass(frozen=True, slots=True)
