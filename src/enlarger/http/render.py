@@ -22,6 +22,7 @@ from enlarger.cache import Answered, Entry, LayeredResults, Render, ResultKey
 from enlarger.dialects import Dialect
 from enlarger.errors import DeadlineExceeded, NotFound
 from enlarger.http.access import StageTimer, access_record
+from enlarger.http.expiry import bounded_max_age
 from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
 from enlarger.http.metrics import Metrics
 from enlarger.http.pool import RenderPool
@@ -123,12 +124,14 @@ class Renderer:
         raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode("utf-8")
         raw_query: bytes = request.scope.get("query_string", b"")
         parsed = self._dialect.request(raw_path, raw_query)
-        parsed.check(time.time())
+        now = time.time()
+        parsed.check(now)
         varies = varies_with_accept(parsed.spec.output)
         accepted = accepted_formats(request.headers.get("accept"))
         spec = apply_hints(parsed.spec, parsed.hints, request.headers)
+        max_age = bounded_max_age(parsed.max_age, parsed.expires, now, self._server.cache_control)
         negotiated = Negotiated(
-            spec, accepted, varies, parsed.max_age, parsed.path, parsed.ignored, parsed.hints
+            spec, accepted, varies, max_age, parsed.path, parsed.ignored, parsed.hints
         )
         return negotiated, parsed.path
 
@@ -186,7 +189,7 @@ class Renderer:
         timer.record(record)
         self._metrics.rendered(timer.steps)
         fmt = rendered.format
-        return Entry(rendered.data, etag, fmt.media_type, fmt.value)
+        return Entry(rendered.data, etag, rendered.media_type, fmt.value)
 
     def _cache_headers(self, located: Located, negotiated: Negotiated) -> dict[str, str]:
         accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""

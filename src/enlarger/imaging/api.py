@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from enlarger.errors import InvalidParameter, OutputTooLarge, TooManyPixels
+from enlarger.imaging.animation import decodes_all_frames, frame_height
 from enlarger.imaging.control import UNSTEERED, RenderControl, cancellable, check_cancelled
 from enlarger.imaging.encode import encode, quality_for
 from enlarger.imaging.errors import decode_errors
@@ -15,6 +16,7 @@ from enlarger.imaging.formats import writable_formats
 from enlarger.imaging.passthrough import passthrough
 from enlarger.imaging.pipeline import StepClock, lap, no_clock, run_steps
 from enlarger.imaging.probe import probe
+from enlarger.imaging.reports import describes_source, render_document, source_document
 from enlarger.imaging.savers import Effort
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import to_working_space
@@ -77,6 +79,12 @@ class Rendered:
     format: Format
     width: int
     height: int
+    #: set when the answer describes the image (``fm=json``, ``fm=blurhash``, ``palette``).
+    document_type: str | None = None
+
+    @property
+    def media_type(self) -> str:
+        return self.document_type or self.format.media_type
 
 
 def render(
@@ -110,14 +118,22 @@ def render(
     fmt = choose_format(spec.output, accepted, _with_added_alpha(facts, spec), writable)
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
+    all_frames = decodes_all_frames(facts, spec, fmt)
+    if all_frames:
+        check_pixels(facts, options.max_source_pixels, frames=facts.frames)
+    if describes_source(spec.output):
+        with decode_errors():
+            document = source_document(data, facts)
+        return Rendered(document.data, fmt, facts.width, facts.height, document.media_type)
     plan = make_plan(spec, facts, options.max_output_side, options.max_output_pixels)
     check_heavy_output(plan, fmt, spec.output, options.max_heavy_output_pixels)
-    if not sources.extras:
+    if not sources.extras and not all_frames:
         same = passthrough(data, facts, spec, plan, fmt, quality_for(spec.output))
         if same is not None:
             return Rendered(same, fmt, facts.width, facts.height)
     source_bytes = len(data) + sum(len(extra) for extra in sources.extras.values())
-    control.settle(render_cost(plan, facts.loader, fmt, spec.output, source_bytes))
+    frames = facts.frames if all_frames else 1
+    control.settle(render_cost(plan, facts.loader, fmt, spec.output, source_bytes, frames))
     with decode_errors():
         start = Run(
             data,
@@ -126,10 +142,15 @@ def render(
             plan,
             fmt,
             extras=sources.extras,
+            all_frames=all_frames,
             max_output_side=options.max_output_side,
         )
         done = run_steps(start, clock=clock)
         check_cancelled(control)
+        report = render_document(done.image, spec.output)
+        if report is not None:
+            width, height = done.image.width, done.image.height
+            return Rendered(report.data, fmt, width, height, report.media_type)
         encoding = time.perf_counter()
         with cancellable(done.image, control):
             encoded = encode(
@@ -140,7 +161,7 @@ def render(
                 effort=options.effort(),
             )
         lap(clock, "encode", encoding)
-    return Rendered(encoded, fmt, done.image.width, done.image.height)
+    return Rendered(encoded, fmt, done.image.width, frame_height(done.image))
 
 
 def _with_added_alpha(facts: SourceFacts, spec: RenderSpec) -> SourceFacts:
@@ -151,13 +172,19 @@ def _with_added_alpha(facts: SourceFacts, spec: RenderSpec) -> SourceFacts:
     return dataclasses.replace(facts, has_alpha=True)
 
 
-def check_pixels(facts: SourceFacts, max_source_pixels: int) -> None:
-    """Raise ``TooManyPixels`` when the header's size is over the limit (nothing decoded)."""
-    if facts.pixels > max_source_pixels:
+def check_pixels(facts: SourceFacts, max_source_pixels: int, frames: int = 1) -> None:
+    """Raise ``TooManyPixels`` when the header's size is over the limit (nothing decoded).
+
+    ``frames``: how many frames the render decodes; each counts in full.
+    """
+    pixels = facts.pixels * frames
+    if pixels > max_source_pixels:
+        size = f"{frames} frames of {facts.width}x{facts.height}" if frames > 1 else "the image"
         raise TooManyPixels(
-            f"the image has {facts.pixels} pixels; the limit is {max_source_pixels}",
+            f"{size}: {pixels} pixels; the limit is {max_source_pixels}",
             width=facts.width,
             height=facts.height,
+            frames=frames,
             limit=max_source_pixels,
         )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from enlarger.imaging import icc
 from enlarger.imaging.jpeg_structure import JpegStructure, ijg_luminance_sum, read_structure
 from enlarger.spec.facts import SourceFacts
-from enlarger.spec.model import Format, Output, RenderSpec
+from enlarger.spec.model import Animation, Auto, Effects, Format, Output, RenderSpec
 from enlarger.spec.plan import Box, Plan
 
 _JPEG_FORMATS = frozenset({Format.JPG, Format.PJPG})
@@ -26,7 +26,9 @@ def passthrough(
     data: bytes, facts: SourceFacts, spec: RenderSpec, plan: Plan, fmt: Format, quality: int
 ) -> bytes | None:
     """``data`` without its metadata when it can stand for the render; else None."""
-    if fmt not in _JPEG_FORMATS or facts.loader != "jpeg" or not _unchanged(facts, spec, plan):
+    if fmt not in _JPEG_FORMATS or facts.loader != "jpeg":
+        return None
+    if not (_unchanged(facts, spec, plan) and _nothing_added(spec)):
         return None
     structure = read_structure(data)
     if structure is None or not _as_asked(structure, fmt, spec.output, quality):
@@ -47,6 +49,23 @@ def _unchanged(facts: SourceFacts, spec: RenderSpec, plan: Plan) -> bool:
         and plan.scaled == size
         and plan.canvas == size
         and plan.region == Box(0, 0, *size)
+    )
+
+
+def _nothing_added(spec: RenderSpec) -> bool:
+    """No effect, trim, margin, turn, description or size cap: the pixels are the source's
+    and the answer is an image of them."""
+    output = spec.output
+    return (
+        spec.effects == Effects()
+        and spec.animation == Animation()
+        and spec.geometry.trim is None
+        and not spec.geometry.pad.any
+        and spec.orientation.turn == 0
+        and Auto.ENHANCE not in output.auto
+        and output.report is None
+        and output.palette is None
+        and output.max_bytes is None
     )
 
 

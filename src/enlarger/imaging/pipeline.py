@@ -10,6 +10,7 @@
 4. resize: exactly ``Plan.scaled``
 5. pad: to ``Plan.canvas`` (solid, blur, clamp)
 6. rotate: ``rot`` within the canvas
+   then ``auto=enhance`` (``enhance.py``)
    then effects, each skipped at once when its field is unset: grayscale, adjust
    (brightness, contrast, saturation), tone (exposure, gamma, highlights, shadows,
    hue, vibrance), invert, rgb_shift, equalize, sepia, monochrome, duotone, denoise,
@@ -18,6 +19,7 @@
    mask (``mask.py``), pad and border to ``Plan.output`` (``frame.py``)
 7. colour: the output's ICC profile (kept only for ``cs=origin``)
 8. alpha: flattened onto ``bg`` for formats without alpha; ``bg`` fills transparency
+Steps 2-8 run on each frame of an animation alone (``animation.py``).
 Encoding (``encode.py``) follows.
 """
 
@@ -27,12 +29,14 @@ import time
 from collections.abc import Callable, Sequence
 
 from enlarger.imaging.analyse import Replan, replan
+from enlarger.imaging.animation import each_frame
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.alpha import alpha
 from enlarger.imaging.steps.colour import colour
 from enlarger.imaging.steps.corners import round_corner
 from enlarger.imaging.steps.corrections import invert, tone
 from enlarger.imaging.steps.detail import blur, denoise, noise, sharpen, unsharp
+from enlarger.imaging.steps.enhance import enhance
 from enlarger.imaging.steps.frame import border, pad_around
 from enlarger.imaging.steps.load import load
 from enlarger.imaging.steps.mask import mask
@@ -58,6 +62,7 @@ STEPS: tuple[Step, ...] = (
     resize,
     pad,
     rotate,
+    enhance,
     *(grayscale, adjust, tone, invert, rgb_shift, equalize),
     *(sepia, monochrome, duotone, denoise, blur, sharpen, unsharp, pixelate, halftone),
     *(noise, round_corner, turn),
@@ -77,15 +82,30 @@ def no_clock(step: str, seconds: float) -> None:
 def run_steps(
     run: Run, analysers: Sequence[Replan] = ANALYSERS, clock: StepClock = no_clock
 ) -> Run:
-    """The final ``Run``. Its image may still stream from the decoder (see the load
-    step): read it once, in order (an encoder does), or ``copy_memory()`` it first."""
+    """Replan, load, then every later step (on each frame of an animation).
+
+    The final image may still stream from the decoder (see the load step): read it
+    once, in order (an encoder does), or ``copy_memory()`` it first.
+    """
     mark = time.perf_counter()
     run = replan(run, analysers)
     mark = lap(clock, "analyse", mark)
-    for step in STEPS:
-        run = step(run)
-        mark = lap(clock, step.__name__, mark)
-    return run
+    load_step, *later = STEPS
+    run = load_step(run)
+    lap(clock, load_step.__name__, mark)
+    if clock is not no_clock:
+        later = [_timed(step, clock) for step in later]
+    return each_frame(run, later)
+
+
+def _timed(step: Step, clock: StepClock) -> Step:
+    def timed(run: Run) -> Run:
+        start = time.perf_counter()
+        done = step(run)
+        lap(clock, step.__name__, start)
+        return done
+
+    return timed
 
 
 def lap(clock: StepClock, step: str, since: float) -> float:

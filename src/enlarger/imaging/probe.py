@@ -38,6 +38,7 @@ def probe(data: bytes) -> SourceFacts:
         has_icc=image.get_typeof("icc-profile-data") != 0,
         frames=_int_field(image, "n-pages", 1),
         delays=_delays(image),
+        loop=_int_field(image, "loop", 0),
     )
 
 

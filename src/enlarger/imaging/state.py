@@ -25,7 +25,8 @@ class Run:
     is one frame's height); by default, and for stills, only the first frame.
 
     Set by the load step: ``keep_profile``, the source's ICC profile is embedded in the
-    output (``cs=origin`` with a profile other than sRGB), so its pixels stay unconverted;
+    output (``cs=origin`` with a profile other than sRGB), so its pixels stay unconverted
+    (the colour step sets it too when it tags the output sRGB, ``cs=srgb``);
     ``view``, the box of the oriented frame (full-size units) that ``image`` covers.
     """
 

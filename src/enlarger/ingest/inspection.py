@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from enlarger.ingest.blurhash import encode as blurhash
+from enlarger.imaging.blurhash import encode as blurhash
 from enlarger.ingest.metadata import dominant_colour, read_exif
 from enlarger.ingest.validate import Validated, validate
 

@@ -51,7 +51,7 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
             height=rendered.height,
             bytes=len(rendered.data),
         )
-        outputs.append((record, rendered.data, rendered.format.media_type))
+        outputs.append((record, rendered.data, rendered.media_type))
     context.run_async(_put_all(store, outputs))
     with context.sessions.begin() as session:
         for record, _, _ in outputs:

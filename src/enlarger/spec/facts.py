@@ -18,7 +18,8 @@ class SourceFacts:
     ``interpretation`` is libvips' name ("srgb", "b-w", "cmyk", "rgb16", "grey16", ...).
     ``frames`` counts the pages an animated (or multi-page) source holds, each
     ``width`` x ``height``; ``delays`` is each frame's display time in ms, empty for stills
-    (and for pages without timing). Renders decode the first frame unless asked for all.
+    (and for pages without timing); ``loop`` its repeat count (0: forever). Renders decode
+    the first frame unless asked for all.
     """
 
     width: int
@@ -31,6 +32,7 @@ class SourceFacts:
     has_icc: bool = False
     frames: int = 1
     delays: tuple[int, ...] = ()
+    loop: int = 0
 
     @property
     def oriented_width(self) -> int:

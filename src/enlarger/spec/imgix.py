@@ -17,9 +17,9 @@ Choices made where imgix leaves room:
   ``auto`` may repeat (imgix documents ``auto=compress&auto=format``), values merged.
 * Empty values are a 400, except ``dl=`` (download under the source's own name:
   ``Output.dl == ""``) and the ignored ``ixlib`` and ``s``.
-* ``auto=true`` is imgix's old spelling of ``auto=enhance``. ``enhance`` and ``redeye``
-  are accepted and kept in the spec (so canonical strings and cache keys keep them) but
-  the pipeline applies neither: a URL written for imgix still renders.
+* ``auto=true`` is imgix's old spelling of ``auto=enhance`` (an automatic levels and
+  colour correction, ``imaging/steps/enhance.py``). ``auto=redeye`` needs an eye detector
+  this server does not have: a 400 that says so, never a silent no-op.
 * Parameters are applied in the table's order, not the query's, so a parameter that
   refines another (``duotone-alpha`` of ``duotone``, ``border-top`` of ``border``) means
   the same wherever it stands. One that only refines another (imgix's "depends") is a
@@ -51,7 +51,9 @@ from enlarger.spec.model import (
     Flip,
     Format,
     MaskShape,
+    PaletteFormat,
     RenderSpec,
+    Report,
     Sharpen,
     Trim,
     TrimMode,
@@ -65,11 +67,14 @@ IGNORED = frozenset({"ixlib", "s"})
 _COLOR = args.ColorArg(unsupported=frozenset({"imgixorange", "imgixblue"}))
 _SIDE = args.Length(args.Range(2, 8192))
 _LIMIT = args.Integer(args.Range(1, 8192))
-#: imgix's formats; the ones this libvips cannot write are refused at parse time.
-_FM = args.Choice(
+#: imgix's formats (and the reports ``fm`` asks for); the formats this libvips cannot
+#: write are refused at parse time.
+_FM: args.Choice[Format | Report] = args.Choice(
     Format,
-    frozenset({"jp2", "json", "jxr", "mp4", "png8", "png32", "webm", "blurhash", "spritesheet"}),
+    frozenset({"jp2", "jxr", "mp4", "png8", "png32", "webm", "spritesheet"}),
+    synonyms={report.value: report for report in Report},
 )
+_EVERY = args.Integer(args.Range(1))
 
 _PERCENT = args.Integer(args.Range(-100, 100))
 _SHARE = args.Integer(args.Range(0, 100))
@@ -157,13 +162,19 @@ class Param:
         if self.convert is not None:
             value = self.convert(value)
         if not self.also:
-            yield self.path, value
+            yield self.path_for(value), value
             return
         yield from zip((self.path, *self.also), value, strict=True)
 
+    #: values of these types set another field (``fm=json`` asks for a report, not a format).
+    routes: tuple[tuple[type, tuple[str, ...]], ...] = ()
 
-#: In the order of the model: geometry, orientation, output, effects, then expiry; a
-#: parameter that refines another follows it (they are applied in this order).
+    def path_for(self, value: object) -> tuple[str, ...]:
+        return next((path for kind, path in self.routes if isinstance(value, kind)), self.path)
+
+
+#: In the order of the model: geometry, orientation, output, animation, effects, then
+#: expiry; a parameter that refines another follows it (they are applied in this order).
 PARAMETERS: tuple[Param, ...] = (
     Param("w", _SIDE, ("spec", "geometry", "w"), ("width",)),
     Param("h", _SIDE, ("spec", "geometry", "h"), ("height",)),
@@ -197,7 +208,12 @@ PARAMETERS: tuple[Param, ...] = (
         ("spec", "orientation", "orient"),
         ("or",),
     ),
-    Param("fm", _FM, ("spec", "output", "fm")),
+    Param(
+        "fm",
+        _FM,
+        ("spec", "output", "fm"),
+        routes=((Report, ("spec", "output", "report")),),
+    ),
     Param("q", args.Integer(args.Range(0, 100)), ("spec", "output", "q")),
     Param("lossless", args.Boolean(), ("spec", "output", "lossless")),
     Param("chromasub", args.IntegerChoice((444, 422, 420)), ("spec", "output", "chromasub")),
@@ -209,7 +225,7 @@ PARAMETERS: tuple[Param, ...] = (
     Param("bg", _COLOR, ("spec", "output", "bg")),
     Param(
         "auto",
-        args.ChoiceList(args.Choice(Auto, synonyms={"true": Auto.ENHANCE})),
+        args.ChoiceList(args.Choice(Auto, frozenset({"redeye"}), synonyms={"true": Auto.ENHANCE})),
         ("spec", "output", "auto"),
         base64=False,
         repeatable=True,
@@ -309,6 +325,15 @@ PARAMETERS: tuple[Param, ...] = (
         ("trimpad",),
         requires=_requires("trim"),
     ),
+    Param("palette", args.Choice(PaletteFormat), ("spec", "output", "palette")),
+    Param("colors", args.Integer(args.Range(0, 16)), ("spec", "output", "colors")),
+    Param("prefix", args.CssIdentifier(), ("spec", "output", "prefix")),
+    Param("frame", args.FrameSpan(), ("spec", "animation", "frames")),
+    Param("interval", _EVERY, ("spec", "animation", "interval")),
+    Param("skip", _EVERY, ("spec", "animation", "skip")),
+    Param("reverse", args.Boolean(), ("spec", "animation", "reverse")),
+    Param("fps", args.Integer(args.Range(1, 60)), ("spec", "animation", "fps")),
+    Param("loop", args.Integer(args.Range(0)), ("spec", "animation", "loop")),
     Param("expires", args.TIMESTAMP, ("expires",)),
     Param(
         "ch",
@@ -372,7 +397,7 @@ def _parse_value(param: Param, key: str, text: str, writable: frozenset[Format])
     if param.arg is not _FM:
         return param.arg.parse(key, text)
     value = _FM.words.get(text)
-    if value in writable:
+    if isinstance(value, Report) or value in writable:
         return value
     expected = "a format this server writes: one of " + ", ".join(
         f.value for f in Format if f in writable

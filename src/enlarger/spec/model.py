@@ -82,11 +82,25 @@ class ColorSpace(StrEnum):
     ORIGIN = "origin"
 
 
+class Report(StrEnum):
+    """``fm`` values that describe the image instead of encoding it: its metadata
+    (``json``), or a BlurHash of the render (``blurhash``)."""
+
+    JSON = "json"
+    BLURHASH = "blurhash"
+
+
+class PaletteFormat(StrEnum):
+    """imgix ``palette``: the render's main colours as JSON or as CSS classes."""
+
+    JSON = "json"
+    CSS = "css"
+
+
 class Auto(StrEnum):
     FORMAT = "format"
     COMPRESS = "compress"
     ENHANCE = "enhance"
-    REDEYE = "redeye"
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +278,12 @@ class Output:
     dl: str | None = None
     #: the largest encoded size; lossy quality is lowered until the output fits.
     max_bytes: int | None = None
+    #: answer with a description instead of an image (``palette`` wins over ``report``).
+    report: Report | None = None
+    palette: PaletteFormat | None = None
+    #: the palette's size and its CSS classes' prefix (imgix ``colors``, ``prefix``).
+    colors: int = 6
+    prefix: str = "image"
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,6 +415,24 @@ class Effects:
 
 
 @dataclass(frozen=True, slots=True)
+class Animation:
+    """Which frames of an animated source are shown, and how (imgix's animation group).
+
+    ``frames``: first and last frame, 1-based and inclusive, last 0 meaning the end;
+    ``interval`` keeps every Nth of those (the first included), ``skip`` drops every Nth
+    (the first included), then ``reverse``. ``fps`` replaces every delay with 1000/fps ms;
+    ``loop`` is the repeat count written (0: forever; None: the source's).
+    """
+
+    frames: tuple[int, int] | None = None
+    interval: int | None = None
+    skip: int | None = None
+    reverse: bool = False
+    fps: int | None = None
+    loop: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RenderSpec:
     """One fully validated render request, independent of the URL dialect it came from."""
 
@@ -402,6 +440,7 @@ class RenderSpec:
     orientation: Orientation = field(default_factory=Orientation)
     output: Output = field(default_factory=Output)
     effects: Effects = field(default_factory=Effects)
+    animation: Animation = field(default_factory=Animation)
 
     @property
     def adds_alpha(self) -> bool:

@@ -52,11 +52,24 @@ def test_icc_source_is_converted_to_srgb_and_stripped_by_default() -> None:
     assert mean_abs_diff(decode(out), decode(ROCKET)) > 2  # the pixels did change
 
 
-@pytest.mark.parametrize("cs", [ColorSpace.SRGB, ColorSpace.STRIP])
-def test_srgb_and_strip_convert_and_strip(cs: ColorSpace) -> None:
-    out = render_bytes(ROCKET, Output(fm=Format.JPG, cs=cs))
+def test_strip_converts_and_strips() -> None:
+    out = render_bytes(ROCKET, Output(fm=Format.JPG, cs=ColorSpace.STRIP))
     assert not has_icc(out)
     assert mean_abs_diff(decode(out), _as_srgb(ROCKET)) < 5  # JPEG q75
+
+
+@pytest.mark.parametrize("fm", [Format.JPG, Format.PNG, Format.WEBP])
+def test_srgb_converts_and_embeds_the_srgb_profile(fm: Format) -> None:
+    out = render_bytes(ROCKET, Output(fm=fm, cs=ColorSpace.SRGB))
+    assert is_srgb(decode(out).get("icc-profile-data"))
+    assert mean_abs_diff(decode(out), _as_srgb(ROCKET)) < 5
+    stripped = render_bytes(ROCKET, Output(fm=fm, cs=ColorSpace.STRIP))
+    assert len(out) > len(stripped)  # the same pixels, plus the profile
+
+
+def test_srgb_leaves_greyscale_and_gif_untagged() -> None:
+    assert not has_icc(render_bytes(GREY, Output(fm=Format.JPG, cs=ColorSpace.SRGB)))
+    assert not has_icc(render_bytes(CHELSEA, Output(fm=Format.GIF, cs=ColorSpace.SRGB)))
 
 
 @pytest.mark.parametrize("fm", [Format.JPG, Format.PNG, Format.WEBP, Format.AVIF])

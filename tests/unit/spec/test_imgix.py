@@ -29,8 +29,10 @@ from enlarger.spec.model import (
     Flip,
     FocalPoint,
     Format,
+    PaletteFormat,
     Rect,
     RenderSpec,
+    Report,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
 from tests.support.services import require
@@ -130,7 +132,7 @@ ACCEPTED: list[tuple[str, str, Any]] = [
     ("auto=format", "output.auto", frozenset({Auto.FORMAT})),
     ("auto=compress", "output.auto", frozenset({Auto.COMPRESS})),
     ("auto=format,compress", "output.auto", frozenset({Auto.FORMAT, Auto.COMPRESS})),
-    ("auto=enhance,redeye", "output.auto", frozenset({Auto.ENHANCE, Auto.REDEYE})),
+    ("auto=enhance,compress", "output.auto", frozenset({Auto.ENHANCE, Auto.COMPRESS})),
     ("auto=true", "output.auto", frozenset({Auto.ENHANCE})),
     ("auto=compress&auto=format", "output.auto", frozenset({Auto.FORMAT, Auto.COMPRESS})),
     ("dl=medium.jpg", "output.dl", "medium.jpg"),
@@ -138,6 +140,23 @@ ACCEPTED: list[tuple[str, str, Any]] = [
     ("dl=my%20photo%2B1.jpg", "output.dl", "my photo+1.jpg"),
     ("dl=a+b.jpg", "output.dl", "a+b.jpg"),
     ("dl=caf%C3%A9.png", "output.dl", "café.png"),
+    ("fm=json", "output.report", Report.JSON),
+    ("fm=blurhash", "output.report", Report.BLURHASH),
+    ("palette=json", "output.palette", PaletteFormat.JSON),
+    ("palette=css", "output.palette", PaletteFormat.CSS),
+    ("colors=0", "output.colors", 0),
+    ("colors=16", "output.colors", 16),
+    ("prefix=shop-item_2", "output.prefix", "shop-item_2"),
+    ("frame=3", "animation.frames", (3, 3)),
+    ("frame=2-5", "animation.frames", (2, 5)),
+    ("frame=2-", "animation.frames", (2, 0)),
+    ("frame=-4", "animation.frames", (1, 4)),
+    ("interval=2", "animation.interval", 2),
+    ("skip=3", "animation.skip", 3),
+    ("reverse=true", "animation.reverse", True),
+    ("fps=60", "animation.fps", 60),
+    ("loop=0", "animation.loop", 0),
+    ("loop=100000", "animation.loop", 100000),
     ("dl64=bXkgZmlsZS5qcGc", "output.dl", "my file.jpg"),
     ("w64=MzAw", "geometry.w", Extent(300)),
     ("fit64=Y3JvcA", "geometry.fit", Fit.CROP),
@@ -200,6 +219,18 @@ REJECTED: list[tuple[str, str]] = [
     ("fp-z=0.99", "fp-z"),
     ("fp-z=100.1", "fp-z"),
     ("fill=gen", "fill"),
+    ("auto=redeye", "auto"),
+    ("auto=format,redeye", "auto"),
+    ("frame=0", "frame"),
+    ("frame=5-2", "frame"),
+    ("frame=-", "frame"),
+    ("frame=1.5", "frame"),
+    ("skip=0", "skip"),
+    ("interval=-1", "interval"),
+    ("fps=0", "fps"),
+    ("fps=61", "fps"),
+    ("loop=-1", "loop"),
+    ("reverse=maybe", "reverse"),
     ("fill=generative", "fill"),
     ("fill=gradient", "fill"),
     ("fill-color=12345", "fill-color"),
@@ -259,7 +290,7 @@ def test_unimplemented_imgix_values_say_not_supported(query: str, hint: str) -> 
     assert hint in rejected(query).details["expected"]
 
 
-@pytest.mark.parametrize("name", ["blend", "txt", "mark", "palette", "foo", "W", "Width", "w64x"])
+@pytest.mark.parametrize("name", ["blend", "txt", "mark", "faces", "foo", "W", "Width", "w64x"])
 def test_unknown_parameters_are_named(name: str) -> None:
     error = rejected(f"w=100&{name}=10")
     assert error.details["parameter"] == name

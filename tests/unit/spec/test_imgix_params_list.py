@@ -26,7 +26,7 @@ PARAMETERS_JSON = (
 EXTENSIONS = {"fm": {"jxl"}}
 #: imgix's list has no strict range for these; we hold them to the suggested one.
 SUGGESTED_IS_STRICT = {
-    "q",
+    *("q", "colors", "fps", "loop"),
     *("bri", "con", "exp", "gam", "high", "shad", "hue", "sat", "vib", "sharp", "usm", "usmrad"),
     *("nr", "nrs", "blur", "sepia", "px", "htn"),
     *(f"border-{side}" for side in ("top", "right", "bottom", "left")),

@@ -3,13 +3,19 @@
 The conversion itself (CMYK and ICC-tagged sources to sRGB, 16 to 8 bits) runs in the load
 step through ``to_working_space``, right after shrink-on-load: the pad, rotate and alpha
 steps paint colours given in sRGB, so they must work on sRGB pixels. This step then
-decides what the output carries: the source's profile only for ``cs=origin`` (pixels
-left unconverted), otherwise no profile at all (sRGB is what untagged images mean).
+decides what the output carries: the source's profile for ``cs=origin`` (pixels left
+unconverted), libvips' sRGB profile for ``cs=srgb`` (colour outputs that can hold one),
+otherwise (``cs=strip``, and by default) no profile at all: sRGB is what untagged images
+mean.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from typing import Any
+
+import pyvips
 
 from enlarger.imaging import icc
 from enlarger.imaging.state import Run
@@ -23,11 +29,34 @@ _PROFILE_FORMATS = frozenset({Format.JPG, Format.PJPG, Format.PNG, Format.WEBP, 
 
 def colour(run: Run) -> Run:
     image = run.image
-    if run.keep_profile or image.get_typeof(_PROFILE) == 0:
+    if run.keep_profile:
+        return run
+    if tags_srgb(image, run.spec, run.format):
+        tagged = image.copy()
+        tagged.set_type(pyvips.GValue.blob_type, _PROFILE, srgb_profile())
+        return dataclasses.replace(run, image=tagged, keep_profile=True)
+    if image.get_typeof(_PROFILE) == 0:
         return run
     image = image.copy()
     image.remove(_PROFILE)
     return run.with_image(image)
+
+
+def tags_srgb(image: Any, spec: RenderSpec, fmt: Format) -> bool:
+    """``cs=srgb`` names the colour space: sRGB pixels get sRGB's profile embedded."""
+    return (
+        spec.output.cs is ColorSpace.SRGB
+        and fmt in _PROFILE_FORMATS
+        and image.interpretation == "srgb"
+    )
+
+
+@functools.cache
+def srgb_profile() -> bytes:
+    """libvips' built-in sRGB profile (a few hundred bytes), as ``icc_transform`` attaches it."""
+    patch = pyvips.Image.black(1, 1, bands=3).cast("uchar").copy(interpretation="srgb")
+    profile: bytes = patch.icc_transform("srgb", input_profile="srgb").get(_PROFILE)
+    return profile
 
 
 def keeps_origin_profile(image: Any, spec: RenderSpec, fmt: Format) -> bool:

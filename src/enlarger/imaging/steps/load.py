@@ -15,7 +15,7 @@ from enlarger.imaging.steps.colour import keeps_origin_profile, to_working_space
 from enlarger.imaging.steps.pad import pad_colour
 from enlarger.imaging.thumbnail import thumbnail
 from enlarger.spec.facts import SourceFacts
-from enlarger.spec.model import Flip
+from enlarger.spec.model import Auto, Effects, Flip
 from enlarger.spec.plan import Box, Pad, Plan
 
 
@@ -52,12 +52,15 @@ def needs_random_access(run: Run) -> bool:
     """Whether a step after load reads the image out of order (or more than once).
 
     Turning by EXIF orientation, a vertical flip, smartcrop, ``rot``, the blur and clamp
-    pads (a backdrop made from the image, repeated edges) and stacked frames do; fitting,
-    cropping, solid pads, colour and alpha work row by row.
+    pads (a backdrop made from the image, repeated edges), stacked frames, ``auto=enhance``
+    (it measures the image first) and any effect do; fitting, cropping, solid pads, colour
+    and alpha work row by row.
     """
     plan = run.plan
     return (
-        plan.orientation != 1
+        run.spec.effects != Effects()
+        or Auto.ENHANCE in run.spec.output.auto
+        or plan.orientation != 1
         or run.spec.orientation.flip in (Flip.V, Flip.HV)
         or plan.interest is not None
         or plan.rotate != 0

@@ -23,13 +23,14 @@ from enlarger.spec.args.numbers import (
     UNIT_LENGTH,
     UNIT_SCALAR,
     Angle,
+    FrameSpan,
     Integer,
     Number,
     Range,
     Ratio,
     format_number,
 )
-from enlarger.spec.args.text import Filename, decode_base64url
+from enlarger.spec.args.text import CssIdentifier, Filename, decode_base64url
 
 __all__ = [
     "COLOR_KEYWORDS",
@@ -45,7 +46,9 @@ __all__ = [
     "ChoiceList",
     "ColorArg",
     "CornersArg",
+    "CssIdentifier",
     "Filename",
+    "FrameSpan",
     "Integer",
     "IntegerChoice",
     "Length",

@@ -173,3 +173,33 @@ class Ratio:
 _LAST_TIMESTAMP = 253_402_300_799
 
 TIMESTAMP = Integer(Range(0, _LAST_TIMESTAMP))
+
+
+@dataclass(frozen=True, slots=True)
+class FrameSpan:
+    """imgix ``frame``: one frame (``3``) or a span (``2-5``, ``2-``, ``-5``), 1-based.
+
+    Read as ``(first, last)``, inclusive, with last 0 meaning "to the last frame".
+    """
+
+    @property
+    def expected(self) -> str:
+        return "a frame number from 1, or a span first-last (either end may be left out)"
+
+    def parse(self, parameter: str, raw: str) -> tuple[int, int]:
+        first_text, dash, last_text = raw.partition("-")
+        first = read_integer(first_text, signed=False) if first_text else 1
+        last = read_integer(last_text, signed=False) if last_text else 0
+        if not dash:
+            last = first
+        if first is None or last is None or first < 1 or (last and last < first):
+            raise fail(parameter, self, raw)
+        if dash and not (first_text or last_text):
+            raise fail(parameter, self, raw)
+        return first, last
+
+    def format(self, value: tuple[int, int]) -> str:
+        first, last = value
+        if first == last:
+            return str(first)
+        return f"{first}-{last or ''}"

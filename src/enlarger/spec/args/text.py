@@ -12,6 +12,7 @@ from enlarger.errors import InvalidParameter
 from enlarger.spec.args.base import fail
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+_CSS_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,25 @@ class Filename:
         if len(raw) > self.max_length or any(
             ch in "/\\" or unicodedata.category(ch).startswith("C") for ch in raw
         ):
+            raise fail(parameter, self, raw)
+        return raw
+
+    def format(self, value: str) -> str:
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class CssIdentifier:
+    """A CSS class-name prefix: a letter or ``_`` then letters, digits, ``_`` and ``-``."""
+
+    max_length: int = 64
+
+    @property
+    def expected(self) -> str:
+        return f"a CSS identifier of at most {self.max_length} characters"
+
+    def parse(self, parameter: str, raw: str) -> str:
+        if len(raw) > self.max_length or not _CSS_IDENTIFIER.fullmatch(raw):
             raise fail(parameter, self, raw)
         return raw
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from enlarger.ingest.blurhash import encode
+from enlarger.imaging.blurhash import encode
 
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~"
 
