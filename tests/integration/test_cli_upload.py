@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 import uvicorn
 from PIL import Image as PILImage
 from sqlalchemy import select
@@ -173,11 +174,13 @@ def running_server(tmp_path: Path) -> Iterator[tuple[str, Services]]:
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    wait_until(lambda: server.started, "uvicorn to start", timeout_s=10)
-    yield f"http://127.0.0.1:{port}", services
-    server.should_exit = True
-    thread.join(10)
+    # the server's access log would print into the CLI's captured stdout: keep it apart
+    with structlog.testing.capture_logs():
+        thread.start()
+        wait_until(lambda: server.started, "uvicorn to start", timeout_s=10)
+        yield f"http://127.0.0.1:{port}", services
+        server.should_exit = True
+        thread.join(10)
     services.close()
 
 

@@ -53,13 +53,15 @@ def needs_random_access(run: Run) -> bool:
 
     Turning by EXIF orientation, a vertical flip, smartcrop, ``rot``, the blur and clamp
     pads (a backdrop made from the image, repeated edges), stacked frames, ``auto=enhance``
-    (it measures the image first) and any effect do; fitting, cropping, solid pads, colour
+    (it measures the image first), ``max_bytes`` (it may encode more than once) and any
+    effect do; fitting, cropping, solid pads, colour
     and alpha work row by row.
     """
     plan = run.plan
     return (
         run.spec.effects != Effects()
         or Auto.ENHANCE in run.spec.output.auto
+        or run.spec.output.max_bytes is not None
         or plan.orientation != 1
         or run.spec.orientation.flip in (Flip.V, Flip.HV)
         or plan.interest is not None
