@@ -9,7 +9,7 @@ import pytest
 from libthumbor import CryptoURL
 
 from tests.support.images import fixture
-from tests.support.render_app import ROCKET_SIZE, client_for, decoded, make_app
+from tests.support.render_app import ROCKET_SIZE, client_for, decoded, error_of, make_app
 from tests.support.uploads import api_client, build_upload_app, new_key, upload_settings
 
 pytestmark = pytest.mark.anyio
@@ -78,7 +78,7 @@ async def test_unsafe_urls_render_when_allowed(originals: Path) -> None:
         ("filters:nope()/rocket.jpg", "nope"),
         ("filters:blur(a)/rocket.jpg", "blur() argument 1"),
         ("filters:quality(50,2)/rocket.jpg", "quality()"),
-        ("filters:watermark(a.png,0,0,0)/rocket.jpg", "watermark"),
+        ("filters:watermark(rgba.png,0,0,101)/rocket.jpg", "watermark() argument 4"),
         ("filters:format(tiff)/rocket.jpg", "format() argument 1"),
     ],
 )
@@ -115,3 +115,18 @@ async def test_with_prefix_slash_thumbor_is_at_the_root_and_imgix_moves(original
     assert decoded(thumbor.content).size == (64, 64)
     assert decoded(imgix.content).size == (50, round(50 * 427 / 640))
     assert health.status_code == 200
+
+
+async def test_watermark_draws_an_image_from_the_same_origin(originals: Path) -> None:
+    async with client_for(make_app(originals, thumbor_unsafe=True)) as client:
+        base = "/thumbor/unsafe/300x200/filters:format(png)"
+        plain = await client.get(f"{base}/rocket.jpg")
+        marked = await client.get(f"{base}:watermark(rgba.png,-0,center,0,20)/rocket.jpg")
+        missing = await client.get(f"{base}:watermark(nowhere.png,0,0,0)/rocket.jpg")
+        remote = await client.get(f"{base}:watermark(http://x.test/a.png,0,0,0)/rocket.jpg")
+    assert (plain.status_code, marked.status_code) == (200, 200)
+    assert decoded(marked.content).size == (300, 200)
+    assert marked.headers["etag"] != plain.headers["etag"]
+    assert marked.content != plain.content
+    assert (missing.status_code, error_of(missing)["source"]) == (404, "watermark")
+    assert remote.status_code == 400

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from enlarger.errors import InvalidParameter, TooManyPixels
+from enlarger.errors import ClientError, InvalidParameter, TooManyPixels
 from enlarger.imaging.encode import encode
 from enlarger.imaging.errors import decode_errors
 from enlarger.imaging.formats import writable_formats
@@ -65,13 +65,18 @@ def render(
     ``source`` is the main source's bytes, or ``Sources`` when the spec names extras
     (they reach the pipeline's steps as ``Run.extras``).
 
-    Raises ``UnprocessableImage`` (undecodable source), ``TooManyPixels`` (checked on the
-    header, before any decoding), ``OutputTooLarge`` and ``InvalidParameter`` (a format
-    this libvips cannot write).
+    Raises ``UnprocessableImage`` (undecodable source or extra), ``TooManyPixels`` (each
+    header checked before any decoding), ``OutputTooLarge``, ``InvalidParameter`` (a
+    format this libvips cannot write) and ``ClientError`` (an extra the spec names is not
+    in ``source``).
     """
     sources = source if isinstance(source, Sources) else Sources(source)
     data = sources.main
     facts = probe(data)
+    for role in spec.extra_sources():
+        if role not in sources.extras:
+            raise ClientError(f"this render cannot draw the {role} image")
+        check_pixels(probe(sources.extras[role]), options.max_source_pixels)
     check_pixels(facts, options.max_source_pixels)
     writable = writable_formats()
     fmt = choose_format(spec.output, accepted, facts, writable)

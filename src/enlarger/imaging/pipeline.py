@@ -11,7 +11,8 @@
 6. rotate: ``rot`` within the canvas
    then effects, each skipped at once when its field is unset: grayscale, adjust
    (brightness, contrast, saturation), rgb_shift, equalize, blur, sharpen, noise,
-   round_corner (``tone.py``, ``detail.py``, ``corners.py``), and ``turn``
+   watermark, round_corner (``tone.py``, ``detail.py``, ``watermark.py``,
+   ``corners.py``), and ``turn``
 7. colour: the output's ICC profile (kept only for ``cs=origin``)
 8. alpha: flattened onto ``bg`` for formats without alpha; ``bg`` fills transparency
 Encoding (``encode.py``) follows.
@@ -35,6 +36,7 @@ from enlarger.imaging.steps.resize import resize
 from enlarger.imaging.steps.rotate import rotate
 from enlarger.imaging.steps.tone import adjust, equalize, grayscale, rgb_shift
 from enlarger.imaging.steps.turn import turn
+from enlarger.imaging.steps.watermark import watermark
 
 Step = Callable[[Run], Run]
 
@@ -45,7 +47,7 @@ STEPS: tuple[Step, ...] = (
     resize,
     pad,
     rotate,
-    *(grayscale, adjust, rgb_shift, equalize, blur, sharpen, noise, round_corner, turn),
+    *(grayscale, adjust, rgb_shift, equalize, blur, sharpen, noise, watermark, round_corner, turn),
     colour,
     alpha,
 )

@@ -239,6 +239,36 @@ class RoundCorner:
     transparent: bool = False
 
 
+class MarkPlacement(StrEnum):
+    """Where a watermark sits along one axis: ``offset`` from the start or the end edge,
+    centred, or tiled across the output."""
+
+    START = "start"
+    CENTER = "center"
+    END = "end"
+    TILE = "tile"
+
+
+@dataclass(frozen=True, slots=True)
+class Watermark:
+    """Another image from the main source's origin, drawn over the output.
+
+    Offsets are pixels, or fractions of the output's side (``relative``). ``opacity``
+    scales the mark's own alpha (1: as it is, 0: invisible). ``w_share``/``h_share``
+    fit the mark, scaled up or down, within that share of the output's width/height (one
+    of them alone bounds that side only; both 0: the mark's own size).
+    """
+
+    path: str
+    x: MarkPlacement = MarkPlacement.START
+    x_offset: Extent = Extent(0)
+    y: MarkPlacement = MarkPlacement.START
+    y_offset: Extent = Extent(0)
+    opacity: float = 1.0
+    w_share: float = 0.0
+    h_share: float = 0.0
+
+
 @dataclass(frozen=True, slots=True)
 class Effects:
     """Pixel effects applied to the finished geometry, in field order; None/False: skipped."""
@@ -250,7 +280,12 @@ class Effects:
     blur_sigma: float | None = None
     sharpen: Sharpen | None = None
     noise: float | None = None
+    watermark: Watermark | None = None
     round_corner: RoundCorner | None = None
+
+
+#: the extra source role of ``effects.watermark`` (``RenderSpec.extra_sources``).
+WATERMARK = "watermark"
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,5 +300,6 @@ class RenderSpec:
     def extra_sources(self) -> Mapping[str, str]:
         """Other images this render draws (role -> path in the main source's origin): a
         watermark, a blend image, a mask. Located and read with the main source, and part
-        of the ETag. No parameter names one yet."""
-        return {}
+        of the ETag."""
+        mark = self.effects.watermark
+        return {} if mark is None else {WATERMARK: mark.path}

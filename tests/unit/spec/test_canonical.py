@@ -25,6 +25,7 @@ from enlarger.spec.model import (
     Flip,
     FocalPoint,
     Geometry,
+    MarkPlacement,
     Orientation,
     Output,
     Rect,
@@ -32,6 +33,7 @@ from enlarger.spec.model import (
     RgbShift,
     RoundCorner,
     Sharpen,
+    Watermark,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
 
@@ -115,6 +117,19 @@ effects = st.builds(
     blur_sigma=maybe(st.floats(0, 150, exclude_min=True)),
     sharpen=maybe(st.builds(Sharpen, st.floats(0, 10), st.floats(0, 100), st.booleans())),
     noise=maybe(st.floats(0, 100)),
+    watermark=maybe(
+        st.builds(
+            Watermark,
+            valid_filenames.filter(bool),
+            st.sampled_from(MarkPlacement),
+            pixels(0, 100_000) | fractions(zero=True),
+            st.sampled_from(MarkPlacement),
+            pixels(0, 100_000) | fractions(zero=True),
+            unit(),
+            unit(),
+            unit(),
+        )
+    ),
     round_corner=maybe(
         st.builds(
             RoundCorner, st.integers(0, 10_000), st.integers(0, 10_000), colors, st.booleans()

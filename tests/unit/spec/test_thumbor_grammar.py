@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from enlarger.errors import ClientError
-from enlarger.spec.model import Crop, Extent, Fit, Flip, Format, Rect
+from enlarger.spec.model import Crop, Extent, Fit, Flip, Format, MarkPlacement, Rect, Watermark
 from enlarger.spec.thumbor import parse_path
 
 
@@ -42,3 +42,30 @@ def test_defaults_are_thumbors() -> None:
 def test_unsupported_parts_and_bad_filters_are_400s(path: str) -> None:
     with pytest.raises(ClientError):
         parse_path(path)
+
+
+def test_watermark_positions_alpha_and_shares() -> None:
+    draft, _ = parse_path("filters:watermark(/marks/logo.png,-10,20p,30,none,25)/a.jpg")
+    assert draft.spec.effects.watermark == Watermark(
+        "marks/logo.png",
+        MarkPlacement.END,
+        Extent(10),
+        MarkPlacement.START,
+        Extent(0.2, relative=True),
+        opacity=0.7,
+        h_share=0.25,
+    )
+    assert draft.spec.extra_sources() == {"watermark": "marks/logo.png"}
+    tiled, _ = parse_path("filters:watermark(logo.png,repeat,center,0)/a.jpg")
+    mark = tiled.spec.effects.watermark
+    assert mark is not None
+    assert (mark.x, mark.y, mark.opacity) == (MarkPlacement.TILE, MarkPlacement.CENTER, 1.0)
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["http://x/l.png,0,0,0", ",0,0,0", "l.png,left,0,0", "l.png,0,0,101", "l.png,0,0,0,200"],
+)
+def test_bad_watermarks_are_400s(args: str) -> None:
+    with pytest.raises(ClientError, match="watermark"):
+        parse_path(f"filters:watermark({args})/a.jpg")

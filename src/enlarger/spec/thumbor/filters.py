@@ -25,6 +25,7 @@ from enlarger.spec.model import (
     RoundCorner,
     Sharpen,
 )
+from enlarger.spec.thumbor import watermark
 from enlarger.spec.thumbor.draft import Draft, Status
 from enlarger.spec.thumbor.grammar import FilterCall
 
@@ -245,6 +246,13 @@ FILTERS: tuple[Filter, ...] = (
         _round_corner,
         defaults=(False,),
     ),
+    Filter(
+        "watermark",
+        watermark.PARAMS,
+        watermark.apply_watermark,
+        defaults=watermark.DEFAULTS,
+        note="the image is a path in the same origin, not a URL",
+    ),
     Filter("strip_exif", (), _keep, Status.ALWAYS, "Enlarger never writes EXIF"),
     Filter(
         "strip_icc",
@@ -254,7 +262,6 @@ FILTERS: tuple[Filter, ...] = (
         "Enlarger converts to sRGB and writes no profile",
     ),
     Filter("cover", (), _keep, Status.ALWAYS, "Enlarger renders the first frame of a GIF"),
-    _later("watermark", "needs a second source in one render (multi-source rendering)"),
     _later("focal", "pixel focal points need the source size in the grammar"),
     _later("extract_focal", "pixel focal points need the source size in the grammar"),
     _later("proportion", "a post-resize scale has no RenderSpec field yet"),
