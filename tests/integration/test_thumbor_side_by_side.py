@@ -127,6 +127,17 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     ({"image_url": ROCKET, "width": 160, "filters": ["max_bytes(3000)"]}, LOOSE),
     ({"image_url": ROCKET, "width": 160, "filters": ["max_age(60)"]}, GEOMETRY),
     ({"image_url": "missing.jpg", "width": 100}, GEOMETRY),
+    *(
+        ({"image_url": ROCKET, "width": 320, "filters": [f"watermark({mark})"]}, FILTER)
+        for mark in (
+            f"{RGBA},center,center,0,50",
+            f"{CAT},-10,-10,40,30",
+            f"{CAT},10p,-20p,30,25,none",
+            f"{RGBA},repeat,repeat,50,20,20",
+            f"{CAT},repeat,10,0,40",
+            f"{EXIF6},-0,0,60,none,50",
+        )
+    ),
 ]
 
 
