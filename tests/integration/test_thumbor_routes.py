@@ -130,3 +130,26 @@ async def test_watermark_draws_an_image_from_the_same_origin(originals: Path) ->
     assert marked.content != plain.content
     assert (missing.status_code, error_of(missing)["source"]) == (404, "watermark")
     assert remote.status_code == 400
+
+
+async def test_meta_answers_the_geometry_as_json(originals: Path) -> None:
+    async with client_for(make_app(originals, thumbor_unsafe=True)) as client:
+        meta = await client.get("/thumbor/unsafe/meta/-300x100/rocket.jpg")
+        image = await client.get("/thumbor/unsafe/-300x100/rocket.jpg")
+        fitted = await client.get("/thumbor/unsafe/meta/fit-in/200x200/rocket.jpg")
+        missing = await client.get("/thumbor/unsafe/meta/100x100/nowhere.jpg")
+    assert meta.status_code == 200
+    assert meta.headers["content-type"] == "application/json"
+    assert meta.headers["etag"] != image.headers["etag"]
+    answer = meta.json()["thumbor"]
+    assert answer["source"] == {
+        "url": "rocket.jpg",
+        "width": ROCKET_SIZE[0],
+        "height": ROCKET_SIZE[1],
+        "frameCount": 1,
+    }
+    assert answer["target"] == {"width": 300, "height": 100}
+    kinds = [operation["type"] for operation in answer["operations"]]
+    assert kinds == ["crop", "resize", "flip_horizontally"]
+    assert fitted.json()["thumbor"]["target"] == {"width": 200, "height": round(200 * 427 / 640)}
+    assert missing.status_code == 404

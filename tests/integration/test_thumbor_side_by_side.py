@@ -233,3 +233,30 @@ def _difference(theirs: httpx.Response, ours: httpx.Response, tolerance: float) 
         return f"size {b.width}x{b.height}, thumbor {a.width}x{a.height}"
     distance = mean_abs_diff(a, b)
     return None if distance <= tolerance else f"distance {distance:.1f} > {tolerance}"
+
+
+#: ``meta/`` URLs (libthumbor options): same keys and target size as thumbor's JSON.
+META: list[dict[str, Any]] = [
+    {"image_url": ROCKET, "meta": True},
+    {"image_url": ROCKET, "meta": True, "width": 300, "height": 200},
+    {"image_url": ROCKET, "meta": True, "width": 200, "height": 200, "fit_in": True},
+    {"image_url": ROCKET, "meta": True, "width": 300, "height": 200, "flip": True},
+    {"image_url": EXIF6, "meta": True, "crop": ((10, 10), (200, 150)), "width": 100},
+]
+
+
+async def test_meta_answers_as_thumbor_does(thumbor_url: str, tmp_path: Path) -> None:
+    signer = CryptoURL(key=KEY)
+    mismatches = []
+    app = make_app(FIXTURES, data_dir=tmp_path / "data", thumbor_key=KEY)
+    async with client_for(app) as enlarger, httpx.AsyncClient(base_url=thumbor_url) as thumbor:
+        for options in META:
+            path: str = signer.generate(**options)
+            theirs = (await thumbor.get(path)).json()["thumbor"]
+            ours = (await enlarger.get("/thumbor" + path)).json()["thumbor"]
+            their_target = {side: round(n) for side, n in theirs["target"].items()}
+            if set(theirs) - {"focal_points"} != set(ours) or their_target != ours["target"]:
+                mismatches.append(f"{path}: {ours}, thumbor {theirs}")
+            elif set(ours["source"]) != set(theirs["source"]):
+                mismatches.append(f"{path}: source keys {ours['source']}, thumbor {theirs}")
+    assert not mismatches, "\n".join(mismatches)

@@ -8,6 +8,7 @@ The URL grammar and its signature are the ``Dialect``'s business (``dialects/``)
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,26 +19,30 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from enlarger.dialects import Dialect
+from enlarger.dialects.base import Describe
 from enlarger.errors import DeadlineExceeded, NotFound
 from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
 from enlarger.http.pool import RenderPool
 from enlarger.http.sources import Located, locate
-from enlarger.imaging import RenderOptions, render
+from enlarger.imaging import RenderOptions, probe, render
 from enlarger.origins.base import Origin
 from enlarger.settings import Settings
 from enlarger.spec.canonical import canonical
 from enlarger.spec.model import Format, RenderSpec
 from enlarger.spec.negotiate import accepted_formats, varies_with_accept
+from enlarger.spec.plan import make_plan
 
 
 @dataclass(frozen=True, slots=True)
 class Negotiated:
-    """A parsed request: the spec, the formats the client accepts, and whether that varied."""
+    """A parsed request: the spec, the formats the client accepts, and whether that varied;
+    ``meta``: answer the dialect's JSON about the render instead of the image."""
 
     spec: RenderSpec
     accepted: frozenset[Format]
     varies: bool
     max_age: int | None = None
+    meta: Describe | None = None
 
 
 class Renderer:
@@ -99,7 +104,7 @@ class Renderer:
         parsed.check(time.time())
         varies = varies_with_accept(parsed.spec.output)
         accepted = accepted_formats(request.headers.get("accept"))
-        negotiated = Negotiated(parsed.spec, accepted, varies, parsed.max_age)
+        negotiated = Negotiated(parsed.spec, accepted, varies, parsed.max_age, parsed.meta)
         return negotiated, parsed.path
 
     async def _respond(
@@ -109,6 +114,11 @@ class Renderer:
         headers = self._cache_headers(located, negotiated)
         if none_match(request.headers.get("if-none-match"), headers["etag"]):
             return Response(status_code=304, headers=headers)
+        if negotiated.meta is not None:
+            described = await self._describe(negotiated.meta, negotiated.spec, located, path)
+            headers["content-type"] = "application/json"
+            headers["content-length"] = str(len(described))
+            return Response(b"" if request.method == "HEAD" else described, headers=headers)
         sources = await located.read()
         spec, accepted, options = negotiated.spec, negotiated.accepted, self._options
         rendered = await self._pool.run(lambda: render(sources, spec, accepted, options))
@@ -120,10 +130,21 @@ class Renderer:
         body = b"" if request.method == "HEAD" else rendered.data
         return Response(body, headers=headers)
 
+    async def _describe(
+        self, meta: Describe, spec: RenderSpec, located: Located, path: str
+    ) -> bytes:
+        """The JSON ``meta`` writes from the source's header and the Plan (no decode)."""
+        data = await located.main.read()
+        facts = await self._pool.run(lambda: probe(data))
+        plan = make_plan(spec, facts, self._options.max_output_side)
+        return json.dumps(meta(path, spec, facts, plan)).encode()
+
     def _cache_headers(self, located: Located, negotiated: Negotiated) -> dict[str, str]:
         accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
         main, *extras = located.identities()
-        etag = strong_etag(self._version, main, canonical(negotiated.spec), accepted, *extras)
+        answer = () if negotiated.meta is None else ("meta",)
+        spec = canonical(negotiated.spec)
+        etag = strong_etag(self._version, main, spec, accepted, *extras, *answer)
         headers = {
             "etag": etag,
             "last-modified": http_date(located.mtime),

@@ -14,7 +14,11 @@ GRAMMAR: tuple[tuple[str, Status, str], ...] = (
     ("`<signature>/`", Status.SUPPORTED, "HMAC-SHA1, URL-safe base64; 403 when wrong"),
     ("`unsafe/`", Status.SUPPORTED, "403 unless `thumbor_unsafe`"),
     ("`debug/`", Status.NOT_YET, "400"),
-    ("`meta/`", Status.NOT_YET, "400; needs a JSON answer in the render route"),
+    (
+        "`meta/`",
+        Status.SUPPORTED,
+        "same keys and target size; `source` is the real source size, no `focal_points`",
+    ),
     ("`trim/`", Status.NOT_YET, "400"),
     ("`AxB:CxD/` manual crop", Status.SUPPORTED, "an empty crop is ignored, as in thumbor"),
     ("`fit-in/`", Status.SUPPORTED, "never enlarges unless `upscale()`"),
