@@ -61,6 +61,13 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     ({"image_url": ROCKET, "width": 1000, "height": 1000, "fit_in": True}, GEOMETRY),
     ({"image_url": ROCKET, "width": 320, "height": 0, "fit_in": True}, GEOMETRY),
     ({"image_url": ROCKET, "width": 200, "height": 400, "adaptive_fit_in": True}, GEOMETRY),
+    ({"image_url": ROCKET, "width": 200, "height": 200, "full_fit_in": True}, GEOMETRY),
+    ({"image_url": ROCKET, "width": 900, "height": 300, "full_fit_in": True}, GEOMETRY),
+    ({"image_url": EXIF6, "width": 300, "height": 100, "full_fit_in": True}, GEOMETRY),
+    (
+        {"image_url": ROCKET, "width": 400, "height": 200, "adaptive_full_fit_in": True},
+        GEOMETRY,
+    ),
     ({"image_url": ROCKET, "crop": ((100, 50), (400, 350))}, GEOMETRY),
     ({"image_url": ROCKET, "crop": ((100, 50), (400, 350)), "width": 150}, GEOMETRY),
     ({"image_url": ROCKET, "crop": ((0, 0), (320, 427)), "width": 100, "height": 100}, GEOMETRY),

@@ -172,6 +172,9 @@ class Geometry:
     adaptive: bool = False
     #: each requested side is first limited to the source's (thumbor ``no_upscale()``).
     within_source: bool = False
+    #: the fits that show the whole source scale it to cover the box (the larger of the
+    #: two factors) instead of fitting within it; nothing is cut (thumbor full-fit-in).
+    cover: bool = False
 
 
 @dataclass(frozen=True, slots=True)

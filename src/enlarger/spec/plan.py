@@ -161,7 +161,7 @@ def make_plan(spec: RenderSpec, facts: SourceFacts, max_output_side: int = 8192)
         canvas = scaled
     else:
         region = source
-        scaled = _resized(geometry.fit, source, box)
+        scaled = _resized(geometry, source, box)
         canvas = (_px(box[0]), _px(box[1])) if geometry.fit in _PADDING else scaled
     _check_size(canvas, max_output_side)
     pad = _pad(geometry) if canvas != scaled else None
@@ -271,12 +271,13 @@ def _limit(length: float, least: int | None, most: int | None, density: float) -
     return length
 
 
-def _resized(fit: Fit, source: Box, box: tuple[float, float]) -> tuple[int, int]:
+def _resized(geometry: Geometry, source: Box, box: tuple[float, float]) -> tuple[int, int]:
     """The scaled size of the whole source for the fit modes that do not crop."""
-    if fit is Fit.SCALE:
+    if geometry.fit is Fit.SCALE:
         return _px(box[0]), _px(box[1])
-    factor = min(box[0] / source.width, box[1] / source.height)
-    if fit in _NO_UPSCALE:
+    factors = (box[0] / source.width, box[1] / source.height)
+    factor = max(factors) if geometry.cover else min(factors)
+    if geometry.fit in _NO_UPSCALE:
         factor = min(factor, 1.0)
     return _px(source.width * factor), _px(source.height * factor)
 

@@ -87,6 +87,7 @@ geometries = st.builds(
     fill_color=colors,
     adaptive=st.booleans(),
     within_source=st.booleans(),
+    cover=st.booleans(),
 )
 orientations = st.builds(
     Orientation,

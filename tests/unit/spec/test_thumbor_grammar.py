@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from enlarger.errors import ClientError
+from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import Crop, Extent, Fit, Flip, Format, MarkPlacement, Rect, Watermark
+from enlarger.spec.plan import make_plan
 from enlarger.spec.thumbor import parse_path
 
 
@@ -37,7 +39,7 @@ def test_defaults_are_thumbors() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["trim/a.jpg", "full-fit-in/10x10/a.jpg", "filters:blur()/a.jpg", "filters:x()/a.jpg"],
+    ["trim/a.jpg", "filters:blur()/a.jpg", "filters:x()/a.jpg"],
 )
 def test_unsupported_parts_and_bad_filters_are_400s(path: str) -> None:
     with pytest.raises(ClientError):
@@ -69,3 +71,17 @@ def test_watermark_positions_alpha_and_shares() -> None:
 def test_bad_watermarks_are_400s(args: str) -> None:
     with pytest.raises(ClientError, match="watermark"):
         parse_path(f"filters:watermark({args})/a.jpg")
+
+
+def test_full_fit_in_covers_the_box_without_cutting() -> None:
+    facts = SourceFacts(640, 427, "jpegload")
+    for path, size in [
+        ("full-fit-in/200x200/a.jpg", (300, 200)),
+        ("full-fit-in/900x300/a.jpg", (900, 600)),
+        ("adaptive-full-fit-in/200x400/a.jpg", (400, 267)),
+    ]:
+        draft, _ = parse_path(path)
+        assert draft.spec.geometry.cover
+        plan = make_plan(draft.spec, facts)
+        assert plan.canvas == size
+        assert plan.region.width == 640

@@ -8,6 +8,8 @@
   does; ``stretch()`` distorts to WxH instead (``Fit.SCALE``).
 * **fit-in**: fitted within WxH, never enlarged (``Fit.MAX``) unless ``upscale()``;
   ``adaptive-`` swaps W and H when the source's orientation is the other one.
+  ``full-fit-in`` scales the whole image, up or down, to cover WxH (the larger factor,
+  ``geometry.cover``): nothing is cut and the output may exceed WxH, as in thumbor.
 * **Flips**: ``-W`` mirrors left-right, ``-H`` top-bottom. thumbor flips after cropping,
   Enlarger's flip comes first, so the alignments are mirrored to show the same part.
 * **Manual crop** ``AxB:CxD``: left, top, right, bottom in pixels of the upright
@@ -59,9 +61,10 @@ def build(url: ThumborUrl) -> Draft:
         w=_extent(url.width),
         h=_extent(url.height),
         rect=_rect(url.crop),
-        fit=Fit.MAX if url.fit_in else Fit.CROP,
+        fit=_fit(url),
         crop=_crop(url),
         adaptive=url.adaptive,
+        cover=url.full,
     )
     spec = RenderSpec(geometry=geometry, output=Output(q=DEFAULT_QUALITY))
     spec = _with_flip(spec, url)
@@ -71,12 +74,17 @@ def build(url: ThumborUrl) -> Draft:
 def _refuse_unsupported(url: ThumborUrl) -> None:
     if url.trim is not None:
         raise ClientError("trim is not supported yet")
-    if url.full:
-        raise ClientError("full-fit-in is not supported yet")
     if url.debug:
         raise ClientError("debug is not supported")
     if url.crop is not None and (url.flip_h or url.flip_v):
         raise ClientError("a manual crop with a negative size (a flip) is not supported yet")
+
+
+def _fit(url: ThumborUrl) -> Fit:
+    """Crop by default; fit-in never enlarges; full-fit-in scales both ways to cover."""
+    if url.full:
+        return Fit.CLIP
+    return Fit.MAX if url.fit_in else Fit.CROP
 
 
 def _extent(side: Side) -> Extent | None:

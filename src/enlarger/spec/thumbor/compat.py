@@ -23,7 +23,11 @@ GRAMMAR: tuple[tuple[str, Status, str], ...] = (
     ("`AxB:CxD/` manual crop", Status.SUPPORTED, "an empty crop is ignored, as in thumbor"),
     ("`fit-in/`", Status.SUPPORTED, "never enlarges unless `upscale()`"),
     ("`adaptive-fit-in/`", Status.SUPPORTED, "W and H swap to the source's orientation"),
-    ("`full-fit-in/`, `adaptive-full-fit-in/`", Status.NOT_YET, "400"),
+    (
+        "`full-fit-in/`, `adaptive-full-fit-in/`",
+        Status.SUPPORTED,
+        "covers the box without cutting, up or down",
+    ),
     ("`WxH/`, `0`, missing side", Status.SUPPORTED, "0 or missing: proportional"),
     ("`orig`", Status.SUPPORTED, "the source's side"),
     ("`-W`, `-H` (flips)", Status.SUPPORTED, "400 together with a manual crop"),

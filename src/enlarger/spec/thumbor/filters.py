@@ -167,7 +167,8 @@ def _fill(draft: Draft, values: tuple[Any, ...]) -> Draft:
     if colour == "auto":
         raise ClientError("filter fill(auto) is not supported yet: give a colour")
     fit = draft.spec.geometry.fit
-    draft = draft.set("geometry.fit", _FILLED.get(fit, fit))
+    if not draft.spec.geometry.cover:  # full-fit-in covers the box: nothing to fill
+        draft = draft.set("geometry.fit", _FILLED.get(fit, fit))
     if colour is FillMode.BLUR:
         return draft.set("geometry.fill", FillMode.BLUR)
     draft = draft.set("geometry.fill_color", colour)
