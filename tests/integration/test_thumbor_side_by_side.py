@@ -133,6 +133,20 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     ({"image_url": ROCKET, "width": 160, "filters": ["strip_icc()", "strip_exif()"]}, GEOMETRY),
     ({"image_url": ROCKET, "width": 160, "filters": ["max_bytes(3000)"]}, LOOSE),
     ({"image_url": ROCKET, "width": 160, "filters": ["max_age(60)"]}, GEOMETRY),
+    ({"image_url": ROCKET, "width": 300, "height": 200, "filters": ["proportion(0.5)"]}, GEOMETRY),
+    (
+        {
+            "image_url": ROCKET,
+            "width": 999,
+            "height": 999,
+            "fit_in": True,
+            "filters": ["proportion(.3)"],
+        },
+        GEOMETRY,
+    ),
+    ({"image_url": CAT, "width": 100, "filters": ["autojpg(true)"]}, GEOMETRY),
+    ({"image_url": CAT, "width": 100, "filters": ["autojpg(false)"]}, GEOMETRY),
+    ({"image_url": RGBA, "width": 100, "filters": ["autojpg(1)"]}, GEOMETRY),
     ({"image_url": "missing.jpg", "width": 100}, GEOMETRY),
     *(
         ({"image_url": ROCKET, "width": 320, "filters": [f"watermark({mark})"]}, FILTER)
@@ -158,6 +172,8 @@ def _config(work: Path) -> Path:
         "RESPECT_ORIENTATION = True\n"
         "STORAGE = 'thumbor.storages.no_storage'\n"
         "RESULT_STORAGE = None\n"
+        "from thumbor.filters import BUILTIN_FILTERS\n"
+        "FILTERS = [*BUILTIN_FILTERS, 'thumbor.filters.autojpg']  # not built in\n"
     )
     return config
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import pyvips
+
 from enlarger.errors import ClientError, InvalidParameter, TooManyPixels
 from enlarger.imaging.encode import encode
 from enlarger.imaging.errors import decode_errors
@@ -80,6 +82,8 @@ def render(
     check_pixels(facts, options.max_source_pixels)
     writable = writable_formats()
     fmt = choose_format(spec.output, accepted, facts, writable)
+    if fmt is Format.PNG and _opaque_png_as_jpeg(spec, facts, data):
+        fmt = Format.JPG
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
     plan = make_plan(spec, facts, options.max_output_side)
@@ -94,6 +98,16 @@ def render(
             avif_effort=options.avif_effort,
         )
     return Rendered(encoded, fmt, done.image.width, done.image.height)
+
+
+def _opaque_png_as_jpeg(spec: RenderSpec, facts: SourceFacts, data: bytes) -> bool:
+    """``opaque_png_as_jpeg`` for a PNG whose alpha band is opaque everywhere (thumbor
+    ``autojpg()`` reads the pixels; ``choose_format`` has already handled no alpha band)."""
+    if not spec.output.opaque_png_as_jpeg or spec.output.fm is not None or not facts.has_alpha:
+        return False
+    with decode_errors():
+        image = pyvips.Image.new_from_buffer(data, "", access="sequential")
+        return bool(image.extract_band(image.bands - 1).min() == 255)
 
 
 def check_pixels(facts: SourceFacts, max_source_pixels: int) -> None:

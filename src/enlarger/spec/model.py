@@ -175,6 +175,9 @@ class Geometry:
     #: the fits that show the whole source scale it to cover the box (the larger of the
     #: two factors) instead of fitting within it; nothing is cut (thumbor full-fit-in).
     cover: bool = False
+    #: the finished size times this factor, 0-1, whole pixels rounded down (thumbor
+    #: ``proportion()``).
+    final_scale: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +205,9 @@ class Output:
     dl: str | None = None
     #: the largest encoded size; lossy quality is lowered until the output fits.
     max_bytes: int | None = None
+    #: a PNG source with no transparent pixel, kept in its own format, is written as
+    #: JPEG instead (thumbor ``autojpg()``).
+    opaque_png_as_jpeg: bool = False
 
 
 @dataclass(frozen=True, slots=True)

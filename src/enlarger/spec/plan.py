@@ -37,6 +37,8 @@ min/max width/height, rect, dpr, focal point, fill, orientation, rotation):
 * **within_source** (thumbor ``no_upscale()``) limits each requested side to the
   source's before anything else; **adaptive** (thumbor ``adaptive-fit-in``) swaps the
   box's sides when it is landscape and the source portrait, or the reverse.
+* **final_scale** (thumbor ``proportion()``) scales the finished size (and any padding)
+  by a factor up to 1, rounding down.
 * **rot** turns the image counter-clockwise *within* the frame, zoomed to cover it, so it
   never changes the canvas (unlike orient).
 * An output side above ``max_output_side`` raises ``OutputTooLarge`` when w or h asked
@@ -163,6 +165,11 @@ def make_plan(spec: RenderSpec, facts: SourceFacts, max_output_side: int = 8192)
         region = source
         scaled = _resized(geometry, source, box)
         canvas = (_px(box[0]), _px(box[1])) if geometry.fit in _PADDING else scaled
+    if geometry.final_scale != 1.0:
+        scaled, canvas = (
+            _shrunk(scaled, geometry.final_scale),
+            _shrunk(canvas, geometry.final_scale),
+        )
     _check_size(canvas, max_output_side)
     pad = _pad(geometry) if canvas != scaled else None
     return Plan(
@@ -195,6 +202,11 @@ def _round(value: float) -> int:
 def _px(value: float) -> int:
     """A length in whole pixels, never below one."""
     return max(1, _round(value))
+
+
+def _shrunk(size: tuple[int, int], factor: float) -> tuple[int, int]:
+    """``size`` times ``factor``, rounded down (thumbor's ``proportion()``), at least 1 px."""
+    return max(1, math.floor(size[0] * factor + 1e-9)), max(1, math.floor(size[1] * factor + 1e-9))
 
 
 def _clamp(value: float, low: float, high: float) -> float:

@@ -88,6 +88,7 @@ geometries = st.builds(
     adaptive=st.booleans(),
     within_source=st.booleans(),
     cover=st.booleans(),
+    final_scale=st.floats(0, 1, exclude_min=True),
 )
 orientations = st.builds(
     Orientation,
@@ -107,6 +108,7 @@ outputs = st.builds(
     auto=st.frozensets(st.sampled_from(Auto)),
     dl=maybe(valid_filenames),
     max_bytes=maybe(st.integers(1, 10**9)),
+    opaque_png_as_jpeg=st.booleans(),
 )
 percents = st.floats(-100, 100)
 effects = st.builds(

@@ -7,6 +7,7 @@ import pytest
 from enlarger.errors import ClientError
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import Crop, Extent, Fit, Flip, Format, MarkPlacement, Rect, Watermark
+from enlarger.spec.negotiate import choose_format
 from enlarger.spec.plan import make_plan
 from enlarger.spec.thumbor import parse_path
 
@@ -85,3 +86,32 @@ def test_full_fit_in_covers_the_box_without_cutting() -> None:
         plan = make_plan(draft.spec, facts)
         assert plan.canvas == size
         assert plan.region.width == 640
+
+
+def test_proportion_scales_the_finished_size_down() -> None:
+    facts = SourceFacts(640, 427, "jpegload")
+    for path, size in [
+        ("300x200/filters:proportion(0.5)/a.jpg", (150, 100)),
+        ("fit-in/999x999/filters:proportion(0.5)/a.jpg", (320, 213)),
+        ("fit-in/300x300/filters:fill(red):proportion(0.5)/a.jpg", (150, 150)),
+    ]:
+        draft, _ = parse_path(path)
+        assert make_plan(draft.spec, facts).canvas == size
+
+
+@pytest.mark.parametrize(
+    ("path", "loader", "alpha", "chosen"),
+    [
+        ("filters:autojpg()/a.png", "png", False, Format.JPG),
+        ("filters:autojpg()/a.png", "png", True, Format.PNG),
+        ("filters:autojpg(false)/a.png", "png", False, Format.PNG),
+        ("filters:autojpg():format(png)/a.png", "png", False, Format.PNG),
+        ("filters:autojpg()/a.webp", "webp", False, Format.WEBP),
+    ],
+)
+def test_autojpg_writes_opaque_pngs_as_jpeg(
+    path: str, loader: str, alpha: bool, chosen: Format
+) -> None:
+    draft, _ = parse_path(path)
+    facts = SourceFacts(10, 10, loader, has_alpha=alpha)
+    assert choose_format(draft.spec.output, frozenset(), facts) is chosen
