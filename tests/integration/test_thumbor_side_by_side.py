@@ -91,6 +91,14 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     ({"image_url": ROCKET, "width": 160, "filters": ["sharpen(2,1,true)"]}, FILTER),
     ({"image_url": ROCKET, "width": 160, "filters": ["equalize()"]}, LOOSE),
     ({"image_url": ROCKET, "width": 160, "filters": ["noise(10)"]}, LOOSE),
+    (
+        {"image_url": ROCKET, "width": 160, "filters": ["convolution(1;2;1;2;4;2;1;2;1,3,true)"]},
+        FILTER,
+    ),
+    (
+        {"image_url": ROCKET, "width": 160, "filters": ["convolution(0;-1;0;-1;5;-1;0;-1;0,3)"]},
+        LOOSE,
+    ),
     ({"image_url": ROCKET, "width": 160, "filters": ["rotate(90)"]}, GEOMETRY),
     ({"image_url": ROCKET, "width": 160, "filters": ["rotate(180)"]}, GEOMETRY),
     ({"image_url": ROCKET, "width": 160, "filters": ["round_corner(20,255,0,0)"]}, FILTER),

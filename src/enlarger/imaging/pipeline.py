@@ -10,7 +10,7 @@
 5. pad: to ``Plan.canvas`` (solid, blur, clamp)
 6. rotate: ``rot`` within the canvas
    then effects, each skipped at once when its field is unset: grayscale, adjust
-   (brightness, contrast, saturation), rgb_shift, equalize, blur, sharpen, noise,
+   (brightness, contrast, saturation), rgb_shift, equalize, blur, sharpen, convolve, noise,
    watermark, round_corner (``tone.py``, ``detail.py``, ``watermark.py``,
    ``corners.py``), and ``turn``
 7. colour: the output's ICC profile (kept only for ``cs=origin``)
@@ -27,7 +27,7 @@ from enlarger.imaging.state import Run
 from enlarger.imaging.steps.alpha import alpha
 from enlarger.imaging.steps.colour import colour
 from enlarger.imaging.steps.corners import round_corner
-from enlarger.imaging.steps.detail import blur, noise, sharpen
+from enlarger.imaging.steps.detail import blur, convolve, noise, sharpen
 from enlarger.imaging.steps.load import load
 from enlarger.imaging.steps.orient import orient
 from enlarger.imaging.steps.pad import pad
@@ -47,7 +47,8 @@ STEPS: tuple[Step, ...] = (
     resize,
     pad,
     rotate,
-    *(grayscale, adjust, rgb_shift, equalize, blur, sharpen, noise, watermark, round_corner, turn),
+    *(grayscale, adjust, rgb_shift, equalize, blur, sharpen, convolve, noise),
+    *(watermark, round_corner, turn),
     colour,
     alpha,
 )

@@ -239,6 +239,16 @@ class Sharpen:
 
 
 @dataclass(frozen=True, slots=True)
+class Convolution:
+    """A kernel of ``weights`` row by row, ``columns`` wide, applied to the colour bands;
+    ``normalize`` divides by the weights' sum (when it is not 0)."""
+
+    weights: tuple[float, ...]
+    columns: int
+    normalize: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class RoundCorner:
     """Elliptical corners of radii ``a`` x ``b`` px, painted ``color`` (or transparent)."""
 
@@ -288,6 +298,7 @@ class Effects:
     equalize: bool = False
     blur_sigma: float | None = None
     sharpen: Sharpen | None = None
+    convolution: Convolution | None = None
     noise: float | None = None
     watermark: Watermark | None = None
     round_corner: RoundCorner | None = None

@@ -10,6 +10,7 @@ import pytest
 from enlarger.spec.model import (
     Adjust,
     Color,
+    Convolution,
     Effects,
     Format,
     Orientation,
@@ -103,6 +104,19 @@ def test_sharpen_adds_edge_energy() -> None:
         out = _render(sharpen=mask)
         assert _edge_energy(out) > _edge_energy(plain) * 1.2
         assert mean_abs_diff(out, plain) < 15
+
+
+def test_convolution_kernels() -> None:
+    plain = _plain()
+    identity = _render(convolution=Convolution((0, 0, 0, 0, 1, 0, 0, 0, 0), 3))
+    assert mean_abs_diff(identity, plain) < 0.01
+    smooth = _render(convolution=Convolution((1, 2, 1, 2, 4, 2, 1, 2, 1), 3))
+    assert _edge_energy(smooth) < _edge_energy(plain) * 0.8
+    assert mean_abs_diff(smooth, plain) < 10
+    edges = _render(convolution=Convolution((-1, -1, -1, -1, 8, -1, -1, -1, -1), 3, False))
+    assert edges.avg() < plain.avg() / 2  # flat areas go black, edges stay
+    shifted = _render(convolution=Convolution((1, 0, 0), 3))  # the left neighbour
+    assert pixel(shifted, 10, 10) == pixel(plain, 9, 10)
 
 
 def test_noise_is_visible_and_deterministic() -> None:

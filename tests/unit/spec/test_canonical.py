@@ -17,6 +17,7 @@ from enlarger.spec.model import (
     Auto,
     Color,
     ColorSpace,
+    Convolution,
     Crop,
     Effects,
     Extent,
@@ -119,6 +120,14 @@ effects = st.builds(
     equalize=st.booleans(),
     blur_sigma=maybe(st.floats(0, 150, exclude_min=True)),
     sharpen=maybe(st.builds(Sharpen, st.floats(0, 10), st.floats(0, 100), st.booleans())),
+    convolution=maybe(
+        st.builds(
+            Convolution,
+            st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=225).map(tuple),
+            st.integers(1, 15),
+            st.booleans(),
+        )
+    ),
     noise=maybe(st.floats(0, 100)),
     watermark=maybe(
         st.builds(

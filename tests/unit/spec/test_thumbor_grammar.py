@@ -115,3 +115,12 @@ def test_autojpg_writes_opaque_pngs_as_jpeg(
     draft, _ = parse_path(path)
     facts = SourceFacts(10, 10, loader, has_alpha=alpha)
     assert choose_format(draft.spec.output, frozenset(), facts) is chosen
+
+
+@pytest.mark.parametrize(
+    "args",
+    ["1;2;1;2,3", "1;x;1,1", "1,0", "1,16", ";".join(["1"] * 226) + ",15", "1,1,maybe"],
+)
+def test_bad_convolutions_are_400s(args: str) -> None:
+    with pytest.raises(ClientError, match="convolution"):
+        parse_path(f"filters:convolution({args})/a.jpg")

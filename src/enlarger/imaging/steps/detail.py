@@ -1,4 +1,4 @@
-"""Detail steps: Gaussian blur, unsharp-mask sharpening and seeded noise.
+"""Detail steps: Gaussian blur, unsharp-mask sharpening, convolution and seeded noise.
 
 Each returns at once when its field is unset. Noise is seeded from the image's size so
 one URL always renders the same bytes (its ETag promises that).
@@ -37,6 +37,17 @@ def sharpen(run: Run) -> Run:
         return lightness.bandjoin(lab.extract_band(1, n=2)).colourspace("srgb")
 
     return run.with_image(colour_bands(run.image, apply))
+
+
+def convolve(run: Run) -> Run:
+    kernel = run.spec.effects.convolution
+    if kernel is None:
+        return run
+    weights, columns = kernel.weights, kernel.columns
+    rows = [list(weights[start : start + columns]) for start in range(0, len(weights), columns)]
+    total = sum(weights)
+    mask = pyvips.Image.new_from_array(rows, scale=total if kernel.normalize and total else 1)
+    return run.with_image(colour_bands(run.image, lambda bands: bands.conv(mask)))
 
 
 def noise(run: Run) -> Run:
