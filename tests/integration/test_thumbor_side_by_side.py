@@ -72,6 +72,24 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     ({"image_url": ROCKET, "crop": ((100, 50), (400, 350)), "width": 150}, GEOMETRY),
     ({"image_url": ROCKET, "crop": ((0, 0), (320, 427)), "width": 100, "height": 100}, GEOMETRY),
     ({"image_url": ROCKET, "width": 200, "height": 200, "smart": True}, LOOSE),
+    (
+        {"image_url": ROCKET, "width": 150, "height": 300, "filters": ["focal(40x100:80x200)"]},
+        GEOMETRY,
+    ),
+    (
+        {"image_url": ROCKET, "width": 300, "height": 100, "filters": ["focal(300x300:340x420)"]},
+        GEOMETRY,
+    ),
+    (
+        {
+            "image_url": ROCKET,
+            "width": 200,
+            "height": 200,
+            "smart": True,
+            "filters": ["focal(500x10:600x50)"],
+        },
+        GEOMETRY,
+    ),
     ({"image_url": EXIF6}, GEOMETRY),
     ({"image_url": EXIF6, "width": 120, "height": 120}, GEOMETRY),
     ({"image_url": EXIF6, "width": 100, "fit_in": True}, GEOMETRY),

@@ -175,6 +175,9 @@ class Geometry:
     #: the fits that show the whole source scale it to cover the box (the larger of the
     #: two factors) instead of fitting within it; nothing is cut (thumbor full-fit-in).
     cover: bool = False
+    #: a point (x, y) in pixels of the oriented source that a crop centres on, overriding
+    #: ``crop`` and ``focal`` (thumbor ``focal()``; imgix's focal point is a fraction).
+    focus: tuple[float, float] | None = None
     #: the finished size times this factor, 0-1, whole pixels rounded down (thumbor
     #: ``proportion()``).
     final_scale: float = 1.0

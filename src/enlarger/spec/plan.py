@@ -32,7 +32,8 @@ min/max width/height, rect, dpr, focal point, fill, orientation, rotation):
   edge, opposite values cancel; ``focalpoint`` centres it on (fp-x, fp-y) of the source,
   clamped so it stays inside, and fp-z divides its size (zooms in); otherwise
   ``entropy``/``edges`` ask the pipeline for a content-aware position, the directional
-  one being the fallback.
+  one being the fallback. ``focus`` (pixels, thumbor ``focal()``) centres it on that
+  point of the oriented source instead, clamped the same way.
 * **Rounding** to the nearest whole pixel, halves up; no side below 1 px.
 * **within_source** (thumbor ``no_upscale()``) limits each requested side to the
   source's before anything else; **adaptive** (thumbor ``adaptive-fit-in``) swaps the
@@ -309,7 +310,10 @@ def _crop(geometry: Geometry, source: Box, box: tuple[float, float]) -> tuple[Bo
 def _place(geometry: Geometry, source: Box, width: float, height: float) -> Box:
     """Position a ``width`` x ``height`` region inside ``source`` per ``crop``/focal point."""
     crop = geometry.crop
-    if Crop.FOCALPOINT in crop:
+    if geometry.focus is not None:
+        left = geometry.focus[0] - width / 2
+        top = geometry.focus[1] - height / 2
+    elif Crop.FOCALPOINT in crop:
         left = source.left + geometry.focal.x * source.width - width / 2
         top = source.top + geometry.focal.y * source.height - height / 2
     else:
@@ -330,7 +334,11 @@ def _smaller(region: Box, source: Box) -> bool:
 
 
 def _interest(geometry: Geometry) -> Interest | None:
-    if geometry.fit not in _CROPPING or Crop.FOCALPOINT in geometry.crop:
+    if (
+        geometry.fit not in _CROPPING
+        or Crop.FOCALPOINT in geometry.crop
+        or geometry.focus is not None
+    ):
         return None
     if Crop.ENTROPY in geometry.crop:
         return Interest.ENTROPY

@@ -89,6 +89,7 @@ geometries = st.builds(
     adaptive=st.booleans(),
     within_source=st.booleans(),
     cover=st.booleans(),
+    focus=maybe(st.tuples(st.floats(0, 1e5), st.floats(0, 1e5))),
     final_scale=st.floats(0, 1, exclude_min=True),
 )
 orientations = st.builds(

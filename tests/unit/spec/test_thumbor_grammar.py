@@ -124,3 +124,17 @@ def test_autojpg_writes_opaque_pngs_as_jpeg(
 def test_bad_convolutions_are_400s(args: str) -> None:
     with pytest.raises(ClientError, match="convolution"):
         parse_path(f"filters:convolution({args})/a.jpg")
+
+
+def test_focal_centres_the_crop_on_the_box() -> None:
+    facts = SourceFacts(640, 427, "jpegload")
+    draft, _ = parse_path("150x300/right/filters:focal(40x100:80x200)/a.jpg")
+    assert draft.spec.geometry.focus == (60.0, 150.0)
+    region = make_plan(draft.spec, facts).region
+    assert (region.left, region.width, region.height) == (0, 213.5, 427)  # clamped left
+    draft, _ = parse_path("427x427/filters:focal(300x0:340x427)/a.jpg")
+    assert make_plan(draft.spec, facts).region.left == 320 - 427 / 2
+    empty, _ = parse_path("100x100/filters:focal(10x10:10x50)/a.jpg")
+    assert empty.spec.geometry.focus is None
+    with pytest.raises(ClientError, match="focal"):
+        parse_path("filters:focal(10x10)/a.jpg")

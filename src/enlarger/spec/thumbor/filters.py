@@ -25,7 +25,7 @@ from enlarger.spec.model import (
     RoundCorner,
     Sharpen,
 )
-from enlarger.spec.thumbor import kernel, watermark
+from enlarger.spec.thumbor import focal, kernel, watermark
 from enlarger.spec.thumbor.draft import Draft, Status
 from enlarger.spec.thumbor.grammar import FilterCall
 
@@ -246,6 +246,12 @@ FILTERS: tuple[Filter, ...] = (
         (args.Number(args.Range(0, 10)), args.Number(args.Range(0, 100)), args.Boolean()),
         _set("effects.sharpen", Sharpen),
     ),
+    Filter(
+        "focal",
+        (focal.FocalBox(),),
+        focal.apply_focal,
+        note="one box: a later focal() replaces an earlier one",
+    ),
     Filter("convolution", kernel.PARAMS, kernel.apply_convolution, defaults=kernel.DEFAULTS),
     Filter(
         "noise",
@@ -276,7 +282,6 @@ FILTERS: tuple[Filter, ...] = (
         "Enlarger converts to sRGB and writes no profile",
     ),
     Filter("cover", (), _keep, Status.ALWAYS, "Enlarger renders the first frame of a GIF"),
-    _later("focal", "pixel focal points need the source size in the grammar"),
     _later("extract_focal", "pixel focal points need the source size in the grammar"),
     _later("colorize", "not in the thumbor compatibility scope"),
     _later("curve", "not in the thumbor compatibility scope"),
