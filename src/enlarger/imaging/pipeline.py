@@ -37,6 +37,7 @@ from enlarger.imaging.steps.rotate import rotate
 from enlarger.imaging.steps.tone import adjust, equalize, grayscale, rgb_shift
 from enlarger.imaging.steps.turn import turn
 from enlarger.imaging.steps.watermark import watermark
+from enlarger.imaging.trim import trim
 
 Step = Callable[[Run], Run]
 
@@ -53,8 +54,8 @@ STEPS: tuple[Step, ...] = (
     alpha,
 )
 
-#: content-dependent replanning (trim, faces) before the load step; none yet.
-ANALYSERS: tuple[Replan, ...] = ()
+#: content-dependent replanning before the load step.
+ANALYSERS: tuple[Replan, ...] = (trim,)
 
 
 def run_steps(run: Run, analysers: Sequence[Replan] = ANALYSERS) -> Run:

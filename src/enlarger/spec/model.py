@@ -150,6 +150,22 @@ class FocalPoint:
     z: float = 1.0
 
 
+class TrimSample(StrEnum):
+    """The corner whose colour ``Trim`` cuts away."""
+
+    TOP_LEFT = "top-left"
+    BOTTOM_RIGHT = "bottom-right"
+
+
+@dataclass(frozen=True, slots=True)
+class Trim:
+    """Cut the borders of the corner pixel's colour from the source, before anything else:
+    rows and columns whose every sample is within ``tolerance`` (0-255, per band) of it."""
+
+    sample: TrimSample = TrimSample.TOP_LEFT
+    tolerance: int = 0
+
+
 @dataclass(frozen=True, slots=True)
 class Geometry:
     """Everything that decides the output's size and which source pixels it shows."""
@@ -178,6 +194,8 @@ class Geometry:
     #: a point (x, y) in pixels of the oriented source that a crop centres on, overriding
     #: ``crop`` and ``focal`` (thumbor ``focal()``; imgix's focal point is a fraction).
     focus: tuple[float, float] | None = None
+    #: the borders cut first; ``rect`` is then within what is left (thumbor ``trim/``).
+    trim: Trim | None = None
     #: the finished size times this factor, 0-1, whole pixels rounded down (thumbor
     #: ``proportion()``).
     final_scale: float = 1.0

@@ -34,6 +34,8 @@ from enlarger.spec.model import (
     RgbShift,
     RoundCorner,
     Sharpen,
+    Trim,
+    TrimSample,
     Watermark,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
@@ -89,6 +91,7 @@ geometries = st.builds(
     adaptive=st.booleans(),
     within_source=st.booleans(),
     cover=st.booleans(),
+    trim=maybe(st.builds(Trim, st.sampled_from(TrimSample), st.integers(0, 255))),
     focus=maybe(st.tuples(st.floats(0, 1e5), st.floats(0, 1e5))),
     final_scale=st.floats(0, 1, exclude_min=True),
 )

@@ -40,7 +40,7 @@ def test_defaults_are_thumbors() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["trim/a.jpg", "filters:blur()/a.jpg", "filters:x()/a.jpg"],
+    ["trim/-10x10/a.jpg", "filters:blur()/a.jpg", "filters:x()/a.jpg"],
 )
 def test_unsupported_parts_and_bad_filters_are_400s(path: str) -> None:
     with pytest.raises(ClientError):

@@ -15,6 +15,9 @@
 * **Manual crop** ``AxB:CxD``: left, top, right, bottom in pixels of the upright
   source, cut first; an empty one (right <= left or bottom <= top) is ignored, as in
   thumbor.
+* **Trim** ``trim[:top-left|bottom-right][:tolerance]``: the borders of that corner's
+  colour are cut first (``geometry.trim``, found by the imaging analyser); a manual
+  crop is then within what is left.
 * **Output**: the source's format unless ``format()``; quality 80 (thumbor's default).
 * EXIF orientation is applied (thumbor's ``RESPECT_ORIENTATION = True``).
 """
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from enlarger.errors import ClientError
+from enlarger.errors import ClientError, InvalidParameter
 from enlarger.spec.model import (
     Crop,
     Extent,
@@ -34,6 +37,8 @@ from enlarger.spec.model import (
     Output,
     Rect,
     RenderSpec,
+    Trim,
+    TrimSample,
 )
 from enlarger.spec.thumbor.draft import Draft
 from enlarger.spec.thumbor.filters import apply_filters
@@ -65,6 +70,7 @@ def build(url: ThumborUrl) -> Draft:
         crop=_crop(url),
         adaptive=url.adaptive,
         cover=url.full,
+        trim=_trim(url.trim),
     )
     spec = RenderSpec(geometry=geometry, output=Output(q=DEFAULT_QUALITY))
     spec = _with_flip(spec, url)
@@ -72,12 +78,24 @@ def build(url: ThumborUrl) -> Draft:
 
 
 def _refuse_unsupported(url: ThumborUrl) -> None:
-    if url.trim is not None:
-        raise ClientError("trim is not supported yet")
+    if url.trim is not None and (url.flip_h or url.flip_v):
+        raise ClientError("trim with a negative size (a flip) is not supported yet")
     if url.debug:
         raise ClientError("debug is not supported")
     if url.crop is not None and (url.flip_h or url.flip_v):
         raise ClientError("a manual crop with a negative size (a flip) is not supported yet")
+
+
+def _trim(part: str | None) -> Trim | None:
+    """``trim[:top-left|bottom-right][:tolerance]`` (the grammar checked its form)."""
+    if part is None:
+        return None
+    words = part.split(":")[1:]
+    sample = TrimSample(words.pop(0)) if words and not words[0].isdigit() else TrimSample.TOP_LEFT
+    tolerance = int(words[0]) if words else 0
+    if tolerance > 255:
+        raise InvalidParameter("trim tolerance", "0 to 255", str(tolerance))
+    return Trim(sample, tolerance)
 
 
 def _fit(url: ThumborUrl) -> Fit:

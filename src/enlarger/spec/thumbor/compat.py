@@ -19,7 +19,7 @@ GRAMMAR: tuple[tuple[str, Status, str], ...] = (
         Status.SUPPORTED,
         "same keys and target size; `source` is the real source size, no `focal_points`",
     ),
-    ("`trim/`", Status.NOT_YET, "400"),
+    ("`trim/`", Status.SUPPORTED, "tolerance per band, 0-255; 400 with a flip"),
     ("`AxB:CxD/` manual crop", Status.SUPPORTED, "an empty crop is ignored, as in thumbor"),
     ("`fit-in/`", Status.SUPPORTED, "never enlarges unless `upscale()`"),
     ("`adaptive-fit-in/`", Status.SUPPORTED, "W and H swap to the source's orientation"),
