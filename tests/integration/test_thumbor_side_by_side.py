@@ -151,6 +151,20 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     (
         {
             "image_url": ROCKET,
+            "width": 300,
+            "height": 300,
+            "fit_in": True,
+            "filters": ["fill(auto)"],
+        },
+        FILTER,
+    ),
+    (
+        {"image_url": CAT, "width": 200, "height": 300, "fit_in": True, "filters": ["fill(auto)"]},
+        FILTER,
+    ),
+    (
+        {
+            "image_url": ROCKET,
             "width": 320,
             "height": 320,
             "fit_in": True,

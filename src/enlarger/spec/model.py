@@ -184,6 +184,9 @@ class Geometry:
     focal: FocalPoint = FocalPoint()
     fill: FillMode | None = None
     fill_color: Color = WHITE
+    #: solid padding takes the image's mean colour instead of ``fill_color`` (thumbor
+    #: ``fill(auto)``).
+    fill_from_image: bool = False
     #: swap w and h when the box is portrait and the source landscape, or the reverse.
     adaptive: bool = False
     #: each requested side is first limited to the source's (thumbor ``no_upscale()``).

@@ -12,7 +12,10 @@ from enlarger.spec.model import (
     Color,
     Convolution,
     Effects,
+    Extent,
+    Fit,
     Format,
+    Geometry,
     Orientation,
     Output,
     RenderSpec,
@@ -161,3 +164,13 @@ def _edge_energy(image: Any) -> float:
     """Mean absolute horizontal neighbour difference: high for sharp images."""
     shifted = image.crop(1, 0, image.width - 1, image.height)
     return float((image.crop(0, 0, image.width - 1, image.height) - shifted).abs().avg())
+
+
+def test_fill_from_image_pads_with_the_mean_colour() -> None:
+    geometry = Geometry(w=Extent(300), h=Extent(300), fit=Fit.FILL, fill_from_image=True)
+    out = decode(render_bytes(CHELSEA, RenderSpec(geometry=geometry, output=PNG)))
+    assert (out.width, out.height) == (300, 300)
+    picture = out.crop(0, 50, 300, 200)  # the fitted cat, 300 x 200, centred
+    mean = [picture.extract_band(band).avg() for band in range(3)]
+    assert pixel(out, 0, 0) == pytest.approx(mean, abs=1.5)
+    assert pixel(out, 299, 299) == pixel(out, 0, 0)

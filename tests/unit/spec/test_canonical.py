@@ -88,6 +88,7 @@ geometries = st.builds(
     focal=st.builds(FocalPoint, unit(), unit(), st.floats(1, 100)),
     fill=maybe(st.sampled_from(FillMode)),
     fill_color=colors,
+    fill_from_image=st.booleans(),
     adaptive=st.booleans(),
     within_source=st.booleans(),
     cover=st.booleans(),

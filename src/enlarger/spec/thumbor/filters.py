@@ -164,13 +164,15 @@ def _adjust(name: str) -> Apply:
 
 def _fill(draft: Draft, values: tuple[Any, ...]) -> Draft:
     colour, fill_transparent = values
-    if colour == "auto":
-        raise ClientError("filter fill(auto) is not supported yet: give a colour")
+    if colour == "auto" and fill_transparent:
+        raise ClientError("filter fill(auto, true) is not supported yet: give a colour")
     fit = draft.spec.geometry.fit
     if not draft.spec.geometry.cover:  # full-fit-in covers the box: nothing to fill
         draft = draft.set("geometry.fit", _FILLED.get(fit, fit))
     if colour is FillMode.BLUR:
         return draft.set("geometry.fill", FillMode.BLUR)
+    if colour == "auto":
+        return draft.set("geometry.fill_from_image", True)
     draft = draft.set("geometry.fill_color", colour)
     return draft.set("output.bg", colour) if fill_transparent else draft
 
@@ -212,7 +214,13 @@ FILTERS: tuple[Filter, ...] = (
     Filter("max_bytes", (args.Integer(args.Range(1)),), _set("output.max_bytes")),
     Filter("max_age", (args.Integer(args.Range(0)),), _max_age, note="sets Cache-Control"),
     Filter("background_color", (args.ColorArg(),), _set("output.bg")),
-    Filter("fill", (_FILL, args.Boolean()), _fill, defaults=(False,), note="auto: not yet"),
+    Filter(
+        "fill",
+        (_FILL, args.Boolean()),
+        _fill,
+        defaults=(False,),
+        note="auto: the mean colour; auto with fill_transparent: not yet",
+    ),
     Filter("upscale", (), _fit(_UPSCALED)),
     Filter("no_upscale", (), _set("geometry.within_source", lambda: True)),
     Filter("stretch", (), _fit({Fit.CROP: Fit.SCALE})),
