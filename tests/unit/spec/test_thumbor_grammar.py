@@ -138,3 +138,25 @@ def test_focal_centres_the_crop_on_the_box() -> None:
     assert empty.spec.geometry.focus is None
     with pytest.raises(ClientError, match="focal"):
         parse_path("filters:focal(10x10)/a.jpg")
+
+
+@pytest.mark.parametrize(
+    ("inner", "image", "focus"),
+    [
+        ("x.test/unsafe/20x100:100x200/r.jpg", "r.jpg", (60.0, 150.0)),
+        (
+            "https://x.test/unsafe/fit-in/9x9/x.test/abc=/400x0:500x100/r.jpg",
+            "r.jpg",
+            (450.0, 50.0),
+        ),
+        ("x.test/unsafe/100x100/r.jpg", "x.test/unsafe/100x100/r.jpg", None),
+        ("r.jpg", "r.jpg", None),
+    ],
+)
+def test_extract_focal_reads_the_crop_of_a_thumbor_url_as_the_image(
+    inner: str, image: str, focus: tuple[float, float] | None
+) -> None:
+    draft, found = parse_path(f"150x300/filters:extract_focal()/{inner}")
+    assert (found, draft.spec.geometry.focus) == (image, focus)
+    plain, same = parse_path(f"150x300/{inner}")
+    assert (same, plain.spec.geometry.focus) == (inner, None)

@@ -260,6 +260,12 @@ FILTERS: tuple[Filter, ...] = (
         focal.apply_focal,
         note="one box: a later focal() replaces an earlier one",
     ),
+    Filter(
+        "extract_focal",
+        (),
+        _keep,
+        note="the image path is a thumbor URL: its image, focused on its manual crop",
+    ),
     Filter("convolution", kernel.PARAMS, kernel.apply_convolution, defaults=kernel.DEFAULTS),
     Filter(
         "noise",
@@ -290,7 +296,6 @@ FILTERS: tuple[Filter, ...] = (
         "Enlarger converts to sRGB and writes no profile",
     ),
     Filter("cover", (), _keep, Status.ALWAYS, "Enlarger renders the first frame of a GIF"),
-    _later("extract_focal", "pixel focal points need the source size in the grammar"),
     _later("colorize", "not in the thumbor compatibility scope"),
     _later("curve", "not in the thumbor compatibility scope"),
     _later("frame", "not in the thumbor compatibility scope"),

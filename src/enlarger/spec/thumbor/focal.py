@@ -1,4 +1,5 @@
-"""thumbor's ``focal(LxT:RxB)`` -> ``geometry.focus``: a crop centres on that box.
+"""thumbor's ``focal(LxT:RxB)`` and ``extract_focal()`` -> ``geometry.focus``: a crop
+centres on that box.
 
 The box is in pixels of the upright source; its centre is the point a crop is centred
 on (clamped inside the source), in place of the alignment or ``smart/``. An empty box
@@ -12,8 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from enlarger.errors import ClientError
 from enlarger.spec import args
 from enlarger.spec.thumbor.draft import Draft
+from enlarger.spec.thumbor.grammar import read_url
 
 _BOX = re.compile(r"(\d{1,6})x(\d{1,6}):(\d{1,6})x(\d{1,6})")
 
@@ -42,3 +45,28 @@ def apply_focal(draft: Draft, values: tuple[Any, ...]) -> Draft:
     if right <= left or bottom <= top:
         return draft
     return draft.set("geometry.focus", ((left + right) / 2, (top + bottom) / 2))
+
+
+#: how deep ``extract_focal()`` looks into thumbor URLs within thumbor URLs (thumbor's).
+_MOST_LEVELS = 10
+_HOST = re.compile(r"(?:https?://)?[^/]*/")
+
+
+def extract_focal(image: str) -> tuple[str, tuple[float, float] | None]:
+    """``extract_focal()``: when the image path is itself a thumbor URL (``host/<signature>/
+    ...AxB:CxD/.../image``, nested up to 10 deep), its image, and the centre of the first
+    manual crop found, which becomes the focus. Anything else: unchanged, no focus."""
+    path = image
+    for _ in range(_MOST_LEVELS):
+        _, slash, signed = _HOST.sub("", path, count=1).partition("/")
+        if not slash:
+            break
+        try:
+            inner = read_url(signed)
+        except ClientError:
+            break
+        if inner.crop is not None:
+            left, top, right, bottom = inner.crop
+            return inner.image, ((left + right) / 2, (top + bottom) / 2)
+        path = inner.image
+    return image, None
