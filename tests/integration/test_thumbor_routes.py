@@ -9,7 +9,7 @@ import pytest
 from libthumbor import CryptoURL
 
 from tests.support.images import fixture
-from tests.support.render_app import ROCKET_SIZE, client_for, decoded, make_app
+from tests.support.render_app import ROCKET_SIZE, client_for, decoded, error_of, make_app
 from tests.support.uploads import api_client, build_upload_app, new_key, upload_settings
 
 pytestmark = pytest.mark.anyio
@@ -78,7 +78,7 @@ async def test_unsafe_urls_render_when_allowed(originals: Path) -> None:
         ("filters:nope()/rocket.jpg", "nope"),
         ("filters:blur(a)/rocket.jpg", "blur() argument 1"),
         ("filters:quality(50,2)/rocket.jpg", "quality()"),
-        ("filters:watermark(a.png,0,0,0)/rocket.jpg", "watermark"),
+        ("filters:watermark(rgba.png,0,0,101)/rocket.jpg", "watermark() argument 4"),
         ("filters:format(tiff)/rocket.jpg", "format() argument 1"),
     ],
 )
@@ -115,3 +115,41 @@ async def test_with_prefix_slash_thumbor_is_at_the_root_and_imgix_moves(original
     assert decoded(thumbor.content).size == (64, 64)
     assert decoded(imgix.content).size == (50, round(50 * 427 / 640))
     assert health.status_code == 200
+
+
+async def test_watermark_draws_an_image_from_the_same_origin(originals: Path) -> None:
+    async with client_for(make_app(originals, thumbor_unsafe=True)) as client:
+        base = "/thumbor/unsafe/300x200/filters:format(png)"
+        plain = await client.get(f"{base}/rocket.jpg")
+        marked = await client.get(f"{base}:watermark(rgba.png,-0,center,0,20)/rocket.jpg")
+        missing = await client.get(f"{base}:watermark(nowhere.png,0,0,0)/rocket.jpg")
+        remote = await client.get(f"{base}:watermark(http://x.test/a.png,0,0,0)/rocket.jpg")
+    assert (plain.status_code, marked.status_code) == (200, 200)
+    assert decoded(marked.content).size == (300, 200)
+    assert marked.headers["etag"] != plain.headers["etag"]
+    assert marked.content != plain.content
+    assert (missing.status_code, error_of(missing)["source"]) == (404, "watermark")
+    assert remote.status_code == 400
+
+
+async def test_meta_answers_the_geometry_as_json(originals: Path) -> None:
+    async with client_for(make_app(originals, thumbor_unsafe=True)) as client:
+        meta = await client.get("/thumbor/unsafe/meta/-300x100/rocket.jpg")
+        image = await client.get("/thumbor/unsafe/-300x100/rocket.jpg")
+        fitted = await client.get("/thumbor/unsafe/meta/fit-in/200x200/rocket.jpg")
+        missing = await client.get("/thumbor/unsafe/meta/100x100/nowhere.jpg")
+    assert meta.status_code == 200
+    assert meta.headers["content-type"] == "application/json"
+    assert meta.headers["etag"] != image.headers["etag"]
+    answer = meta.json()["thumbor"]
+    assert answer["source"] == {
+        "url": "rocket.jpg",
+        "width": ROCKET_SIZE[0],
+        "height": ROCKET_SIZE[1],
+        "frameCount": 1,
+    }
+    assert answer["target"] == {"width": 300, "height": 100}
+    kinds = [operation["type"] for operation in answer["operations"]]
+    assert kinds == ["crop", "resize", "flip_horizontally"]
+    assert fitted.json()["thumbor"]["target"] == {"width": 200, "height": round(200 * 427 / 640)}
+    assert missing.status_code == 404

@@ -61,10 +61,39 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     ({"image_url": ROCKET, "width": 1000, "height": 1000, "fit_in": True}, GEOMETRY),
     ({"image_url": ROCKET, "width": 320, "height": 0, "fit_in": True}, GEOMETRY),
     ({"image_url": ROCKET, "width": 200, "height": 400, "adaptive_fit_in": True}, GEOMETRY),
+    ({"image_url": ROCKET, "width": 200, "height": 200, "full_fit_in": True}, GEOMETRY),
+    ({"image_url": ROCKET, "width": 900, "height": 300, "full_fit_in": True}, GEOMETRY),
+    ({"image_url": EXIF6, "width": 300, "height": 100, "full_fit_in": True}, GEOMETRY),
+    (
+        {"image_url": ROCKET, "width": 400, "height": 200, "adaptive_full_fit_in": True},
+        GEOMETRY,
+    ),
     ({"image_url": ROCKET, "crop": ((100, 50), (400, 350))}, GEOMETRY),
     ({"image_url": ROCKET, "crop": ((100, 50), (400, 350)), "width": 150}, GEOMETRY),
     ({"image_url": ROCKET, "crop": ((0, 0), (320, 427)), "width": 100, "height": 100}, GEOMETRY),
     ({"image_url": ROCKET, "width": 200, "height": 200, "smart": True}, LOOSE),
+    (
+        {"image_url": ROCKET, "width": 150, "height": 300, "filters": ["focal(40x100:80x200)"]},
+        GEOMETRY,
+    ),
+    (
+        {"image_url": ROCKET, "width": 300, "height": 100, "filters": ["focal(300x300:340x420)"]},
+        GEOMETRY,
+    ),
+    (
+        {
+            "image_url": ROCKET,
+            "width": 200,
+            "height": 200,
+            "smart": True,
+            "filters": ["focal(500x10:600x50)"],
+        },
+        GEOMETRY,
+    ),
+    ({"image_url": ROCKET, "trim": True}, GEOMETRY),
+    ({"image_url": ROCKET, "trim": ("bottom-right", 40), "width": 200}, GEOMETRY),
+    ({"image_url": RGBA, "trim": ("top-left", 60)}, GEOMETRY),
+    ({"image_url": "mate_stripes_la_240.png", "trim": ("", 60), "width": 100}, FILTER),
     ({"image_url": EXIF6}, GEOMETRY),
     ({"image_url": EXIF6, "width": 120, "height": 120}, GEOMETRY),
     ({"image_url": EXIF6, "width": 100, "fit_in": True}, GEOMETRY),
@@ -84,6 +113,14 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     ({"image_url": ROCKET, "width": 160, "filters": ["sharpen(2,1,true)"]}, FILTER),
     ({"image_url": ROCKET, "width": 160, "filters": ["equalize()"]}, LOOSE),
     ({"image_url": ROCKET, "width": 160, "filters": ["noise(10)"]}, LOOSE),
+    (
+        {"image_url": ROCKET, "width": 160, "filters": ["convolution(1;2;1;2;4;2;1;2;1,3,true)"]},
+        FILTER,
+    ),
+    (
+        {"image_url": ROCKET, "width": 160, "filters": ["convolution(0;-1;0;-1;5;-1;0;-1;0,3)"]},
+        LOOSE,
+    ),
     ({"image_url": ROCKET, "width": 160, "filters": ["rotate(90)"]}, GEOMETRY),
     ({"image_url": ROCKET, "width": 160, "filters": ["rotate(180)"]}, GEOMETRY),
     ({"image_url": ROCKET, "width": 160, "filters": ["round_corner(20,255,0,0)"]}, FILTER),
@@ -114,6 +151,20 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     (
         {
             "image_url": ROCKET,
+            "width": 300,
+            "height": 300,
+            "fit_in": True,
+            "filters": ["fill(auto)"],
+        },
+        FILTER,
+    ),
+    (
+        {"image_url": CAT, "width": 200, "height": 300, "fit_in": True, "filters": ["fill(auto)"]},
+        FILTER,
+    ),
+    (
+        {
+            "image_url": ROCKET,
             "width": 320,
             "height": 320,
             "fit_in": True,
@@ -126,7 +177,32 @@ MATRIX: list[tuple[dict[str, Any], float]] = [
     ({"image_url": ROCKET, "width": 160, "filters": ["strip_icc()", "strip_exif()"]}, GEOMETRY),
     ({"image_url": ROCKET, "width": 160, "filters": ["max_bytes(3000)"]}, LOOSE),
     ({"image_url": ROCKET, "width": 160, "filters": ["max_age(60)"]}, GEOMETRY),
+    ({"image_url": ROCKET, "width": 300, "height": 200, "filters": ["proportion(0.5)"]}, GEOMETRY),
+    (
+        {
+            "image_url": ROCKET,
+            "width": 999,
+            "height": 999,
+            "fit_in": True,
+            "filters": ["proportion(.3)"],
+        },
+        GEOMETRY,
+    ),
+    ({"image_url": CAT, "width": 100, "filters": ["autojpg(true)"]}, GEOMETRY),
+    ({"image_url": CAT, "width": 100, "filters": ["autojpg(false)"]}, GEOMETRY),
+    ({"image_url": RGBA, "width": 100, "filters": ["autojpg(1)"]}, GEOMETRY),
     ({"image_url": "missing.jpg", "width": 100}, GEOMETRY),
+    *(
+        ({"image_url": ROCKET, "width": 320, "filters": [f"watermark({mark})"]}, FILTER)
+        for mark in (
+            f"{RGBA},center,center,0,50",
+            f"{CAT},-10,-10,40,30",
+            f"{CAT},10p,-20p,30,25,none",
+            f"{RGBA},repeat,repeat,50,20,20",
+            f"{CAT},repeat,10,0,40",
+            f"{EXIF6},-0,0,60,none,50",
+        )
+    ),
 ]
 
 
@@ -140,6 +216,8 @@ def _config(work: Path) -> Path:
         "RESPECT_ORIENTATION = True\n"
         "STORAGE = 'thumbor.storages.no_storage'\n"
         "RESULT_STORAGE = None\n"
+        "from thumbor.filters import BUILTIN_FILTERS\n"
+        "FILTERS = [*BUILTIN_FILTERS, 'thumbor.filters.autojpg']  # not built in\n"
     )
     return config
 
@@ -222,3 +300,30 @@ def _difference(theirs: httpx.Response, ours: httpx.Response, tolerance: float) 
         return f"size {b.width}x{b.height}, thumbor {a.width}x{a.height}"
     distance = mean_abs_diff(a, b)
     return None if distance <= tolerance else f"distance {distance:.1f} > {tolerance}"
+
+
+#: ``meta/`` URLs (libthumbor options): same keys and target size as thumbor's JSON.
+META: list[dict[str, Any]] = [
+    {"image_url": ROCKET, "meta": True},
+    {"image_url": ROCKET, "meta": True, "width": 300, "height": 200},
+    {"image_url": ROCKET, "meta": True, "width": 200, "height": 200, "fit_in": True},
+    {"image_url": ROCKET, "meta": True, "width": 300, "height": 200, "flip": True},
+    {"image_url": EXIF6, "meta": True, "crop": ((10, 10), (200, 150)), "width": 100},
+]
+
+
+async def test_meta_answers_as_thumbor_does(thumbor_url: str, tmp_path: Path) -> None:
+    signer = CryptoURL(key=KEY)
+    mismatches = []
+    app = make_app(FIXTURES, data_dir=tmp_path / "data", thumbor_key=KEY)
+    async with client_for(app) as enlarger, httpx.AsyncClient(base_url=thumbor_url) as thumbor:
+        for options in META:
+            path: str = signer.generate(**options)
+            theirs = (await thumbor.get(path)).json()["thumbor"]
+            ours = (await enlarger.get("/thumbor" + path)).json()["thumbor"]
+            their_target = {side: round(n) for side, n in theirs["target"].items()}
+            if set(theirs) - {"focal_points"} != set(ours) or their_target != ours["target"]:
+                mismatches.append(f"{path}: {ours}, thumbor {theirs}")
+            elif set(ours["source"]) != set(theirs["source"]):
+                mismatches.append(f"{path}: source keys {ours['source']}, thumbor {theirs}")
+    assert not mismatches, "\n".join(mismatches)

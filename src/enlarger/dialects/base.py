@@ -7,13 +7,20 @@ raw bytes and says itself which source the URL names.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 from enlarger.security.signing import check_expiry
+from enlarger.spec.facts import SourceFacts
 from enlarger.spec.hints import ClientHint
 from enlarger.spec.model import RenderSpec
+from enlarger.spec.plan import Plan
+
+#: a dialect's JSON answer about a render instead of its image (thumbor ``meta/``):
+#: (source path, spec, the source's facts, the Plan) -> a JSON object.
+Describe = Callable[[str, RenderSpec, SourceFacts, Plan], Mapping[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,15 +30,15 @@ class DialectRequest:
     ``path`` is the source the URL names, percent-decoded, without a leading slash.
     ``expires`` (unix seconds) is checked per request and is not part of the render:
     two URLs that differ only in it share the ETag and every key. ``max_age`` (seconds)
-    replaces the server's Cache-Control lifetime; ``meta`` asks for the render's
-    geometry as JSON instead of the image (thumbor ``meta/``).
+    replaces the server's Cache-Control lifetime; ``meta``, when set, answers the
+    render's geometry as the JSON it writes instead of the image (thumbor ``meta/``).
     """
 
     spec: RenderSpec
     path: str
     expires: int | None = None
     max_age: int | None = None
-    meta: bool = False
+    meta: Describe | None = None
     #: parameters the URL gave that the dialect skipped (``[render] unknown_params``).
     ignored: tuple[str, ...] = ()
     #: client hints the URL asks for (imgix ``ch=``): request headers that fill in the spec.

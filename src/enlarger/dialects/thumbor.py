@@ -9,10 +9,11 @@ in the web folder (``http/thumbor.py`` routes it).
 from __future__ import annotations
 
 from enlarger.dialects.base import DialectRequest
-from enlarger.errors import ClientError, InvalidParameter, NotFound
+from enlarger.errors import InvalidParameter, NotFound
 from enlarger.security.thumbor_signing import verify_thumbor
 from enlarger.spec.model import Format
 from enlarger.spec.thumbor import parse_path
+from enlarger.spec.thumbor.meta import describe
 
 
 class ThumborDialect:
@@ -34,9 +35,9 @@ class ThumborDialect:
             raise NotFound("a thumbor URL is /<signature>/<options>/<image>")
         verify_thumbor(self._key, self._allow_unsafe, signature.decode("latin-1"), signed)
         draft, image = parse_path(signed.decode("latin-1"))
-        if draft.meta:
-            raise ClientError("meta/ is not supported yet")
         fm = draft.spec.output.fm
         if fm is not None and fm not in self._writable:
             raise InvalidParameter("format()", "a format this server can write", fm.value)
-        return DialectRequest(draft.spec, image, max_age=draft.max_age, meta=draft.meta)
+        return DialectRequest(
+            draft.spec, image, max_age=draft.max_age, meta=describe if draft.meta else None
+        )

@@ -8,6 +8,7 @@ The URL grammar and its signature are the ``Dialect``'s business (``dialects/``)
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from starlette.routing import Route
 
 from enlarger.cache import Answered, Entry, LayeredResults, Render, ResultKey
 from enlarger.dialects import Dialect
+from enlarger.dialects.base import Describe
 from enlarger.errors import DeadlineExceeded, NotFound
 from enlarger.http.access import StageTimer, access_record
 from enlarger.http.expiry import bounded_max_age
@@ -27,7 +29,7 @@ from enlarger.http.headers import content_disposition, http_date, none_match, st
 from enlarger.http.metrics import Metrics
 from enlarger.http.pool import RenderPool
 from enlarger.http.sources import Located, locate
-from enlarger.imaging import Rendered, RenderOptions, render
+from enlarger.imaging import Rendered, RenderOptions, probe, render
 from enlarger.origins.base import Origin
 from enlarger.origins.mounts import Mounts
 from enlarger.settings import Settings
@@ -36,6 +38,7 @@ from enlarger.spec.cost import estimate
 from enlarger.spec.hints import ClientHint, accept_ch, apply_hints, vary_on
 from enlarger.spec.model import Format, RenderSpec
 from enlarger.spec.negotiate import accepted_formats, varies_with_accept
+from enlarger.spec.plan import make_plan
 
 #: lists the parameters a render skipped (``[render] unknown_params = "ignore"``).
 IGNORED_PARAMS_HEADER = "enlarger-ignored-params"
@@ -43,7 +46,8 @@ IGNORED_PARAMS_HEADER = "enlarger-ignored-params"
 
 @dataclass(frozen=True, slots=True)
 class Negotiated:
-    """A parsed request: the spec, the formats the client accepts, and whether that varied."""
+    """A parsed request: the spec, the formats the client accepts, and whether that varied;
+    ``meta``: answer the dialect's JSON about the render instead of the image."""
 
     spec: RenderSpec
     accepted: frozenset[Format]
@@ -54,6 +58,7 @@ class Negotiated:
     #: parameters the dialect skipped; named in the ``Enlarger-Ignored-Params`` header.
     ignored: tuple[str, ...] = ()
     hints: frozenset[ClientHint] = frozenset()
+    meta: Describe | None = None
 
 
 class Renderer:
@@ -131,7 +136,14 @@ class Renderer:
         spec = apply_hints(parsed.spec, parsed.hints, request.headers)
         max_age = bounded_max_age(parsed.max_age, parsed.expires, now, self._server.cache_control)
         negotiated = Negotiated(
-            spec, accepted, varies, max_age, parsed.path, parsed.ignored, parsed.hints
+            spec,
+            accepted,
+            varies,
+            max_age,
+            parsed.path,
+            parsed.ignored,
+            parsed.hints,
+            parsed.meta,
         )
         return negotiated, parsed.path
 
@@ -142,6 +154,11 @@ class Renderer:
         headers = self._cache_headers(located, negotiated)
         if none_match(request.headers.get("if-none-match"), headers["etag"]):
             return Response(status_code=304, headers=headers)
+        if negotiated.meta is not None:
+            described = await self._describe(negotiated.meta, negotiated.spec, located, path)
+            headers["content-type"] = "application/json"
+            headers["content-length"] = str(len(described))
+            return Response(b"" if request.method == "HEAD" else described, headers=headers)
         etag = headers["etag"]
         miss = partial(self._render, request, located, negotiated, etag)
         entry = await self._cached(request, ResultKey(negotiated.source, etag.strip('"')), miss)
@@ -191,10 +208,21 @@ class Renderer:
         fmt = rendered.format
         return Entry(rendered.data, etag, rendered.media_type, fmt.value)
 
+    async def _describe(
+        self, meta: Describe, spec: RenderSpec, located: Located, path: str
+    ) -> bytes:
+        """The JSON ``meta`` writes from the source's header and the Plan (no decode)."""
+        data = await located.main.read()
+        facts = await self._pool.run(lambda: probe(data))
+        plan = make_plan(spec, facts, self._options.max_output_side)
+        return json.dumps(meta(path, spec, facts, plan)).encode()
+
     def _cache_headers(self, located: Located, negotiated: Negotiated) -> dict[str, str]:
         accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
         main, *extras = located.identities()
-        etag = strong_etag(self._version, main, canonical(negotiated.spec), accepted, *extras)
+        answer = () if negotiated.meta is None else ("meta",)
+        spec = canonical(negotiated.spec)
+        etag = strong_etag(self._version, main, spec, accepted, *extras, *answer)
         headers = {
             "etag": etag,
             "last-modified": http_date(located.mtime),

@@ -7,7 +7,9 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from enlarger.errors import InvalidParameter, OutputTooLarge, TooManyPixels
+import pyvips
+
+from enlarger.errors import ClientError, InvalidParameter, OutputTooLarge, TooManyPixels
 from enlarger.imaging.animation import decodes_all_frames, frame_height
 from enlarger.imaging.control import UNSTEERED, RenderControl, cancellable, check_cancelled
 from enlarger.imaging.encode import encode, quality_for
@@ -104,18 +106,25 @@ def render(
     (they reach the pipeline's steps as ``Run.extras``). ``control`` learns the render's
     cost once the Plan is made (``spec.cost.render_cost``) and can cancel it.
 
-    Raises ``UnprocessableImage`` (undecodable source), ``TooManyPixels`` (checked on the
-    header, before any decoding), ``OutputTooLarge`` (also for a heavy encoder's output
-    over ``max_heavy_output_pixels``), ``InvalidParameter`` (a format this libvips cannot
-    write), and ``DeadlineExceeded`` once ``control`` cancels it. ``clock`` is told the
-    seconds of each pipeline step and of ``encode``.
+    Raises ``UnprocessableImage`` (undecodable source or extra), ``TooManyPixels`` (each
+    header checked before any decoding), ``OutputTooLarge`` (also for a heavy encoder's
+    output over ``max_heavy_output_pixels``), ``InvalidParameter`` (a format this libvips
+    cannot write), ``ClientError`` (an extra the spec names is not in ``source``), and
+    ``DeadlineExceeded`` once ``control`` cancels it. ``clock`` is told the seconds of
+    each pipeline step and of ``encode``.
     """
     sources = source if isinstance(source, Sources) else Sources(source)
     data = sources.main
     facts = probe(data)
+    for role in spec.extra_sources():
+        if role not in sources.extras:
+            raise ClientError(f"this render cannot draw the {role} image")
+        check_pixels(probe(sources.extras[role]), options.max_source_pixels)
     check_pixels(facts, options.max_source_pixels)
     writable = writable_formats()
     fmt = choose_format(spec.output, accepted, _with_added_alpha(facts, spec), writable)
+    if fmt is Format.PNG and _opaque_png_as_jpeg(spec, facts, data):
+        fmt = Format.JPG
     if fmt not in writable:
         raise InvalidParameter("fm", "a format this server can write", fmt.value)
     all_frames = decodes_all_frames(facts, spec, fmt)
@@ -170,6 +179,16 @@ def _with_added_alpha(facts: SourceFacts, spec: RenderSpec) -> SourceFacts:
     if facts.has_alpha or not spec.adds_alpha:
         return facts
     return dataclasses.replace(facts, has_alpha=True)
+
+
+def _opaque_png_as_jpeg(spec: RenderSpec, facts: SourceFacts, data: bytes) -> bool:
+    """``opaque_png_as_jpeg`` for a PNG whose alpha band is opaque everywhere (thumbor
+    ``autojpg()`` reads the pixels; ``choose_format`` has already handled no alpha band)."""
+    if not spec.output.opaque_png_as_jpeg or spec.output.fm is not None or not facts.has_alpha:
+        return False
+    with decode_errors():
+        image = pyvips.Image.new_from_buffer(data, "", access="sequential")
+        return bool(image.extract_band(image.bands - 1).min() == 255)
 
 
 def check_pixels(facts: SourceFacts, max_source_pixels: int, frames: int = 1) -> None:

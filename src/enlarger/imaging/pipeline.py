@@ -14,9 +14,10 @@
    then effects, each skipped at once when its field is unset: grayscale, adjust
    (brightness, contrast, saturation), tone (exposure, gamma, highlights, shadows,
    hue, vibrance), invert, rgb_shift, equalize, sepia, monochrome, duotone, denoise,
-   blur, sharpen, unsharp, pixelate, halftone, noise, round_corner (``tone.py``,
-   ``corrections.py``, ``stylize.py``, ``detail.py``, ``corners.py``), ``turn``, then
-   mask (``mask.py``), pad and border to ``Plan.output`` (``frame.py``)
+   blur, sharpen, unsharp, convolve, pixelate, halftone, noise, watermark, round_corner
+   (``tone.py``, ``corrections.py``, ``stylize.py``, ``detail.py``, ``watermark.py``,
+   ``corners.py``), ``turn``, then mask (``mask.py``), pad and border to ``Plan.output``
+   (``frame.py``)
 7. colour: the output's ICC profile (kept only for ``cs=origin``)
 8. alpha: flattened onto ``bg`` for formats without alpha; ``bg`` fills transparency
 Steps 2-8 run on each frame of an animation alone (``animation.py``).
@@ -35,7 +36,7 @@ from enlarger.imaging.steps.alpha import alpha
 from enlarger.imaging.steps.colour import colour
 from enlarger.imaging.steps.corners import round_corner
 from enlarger.imaging.steps.corrections import invert, tone
-from enlarger.imaging.steps.detail import blur, denoise, noise, sharpen, unsharp
+from enlarger.imaging.steps.detail import blur, convolve, denoise, noise, sharpen, unsharp
 from enlarger.imaging.steps.enhance import enhance
 from enlarger.imaging.steps.frame import border, pad_around
 from enlarger.imaging.steps.load import load
@@ -48,6 +49,7 @@ from enlarger.imaging.steps.rotate import rotate
 from enlarger.imaging.steps.stylize import duotone, halftone, monochrome, pixelate, sepia
 from enlarger.imaging.steps.tone import adjust, equalize, grayscale, rgb_shift
 from enlarger.imaging.steps.turn import turn
+from enlarger.imaging.steps.watermark import watermark
 from enlarger.imaging.trim import trim
 
 Step = Callable[[Run], Run]
@@ -64,8 +66,8 @@ STEPS: tuple[Step, ...] = (
     rotate,
     enhance,
     *(grayscale, adjust, tone, invert, rgb_shift, equalize),
-    *(sepia, monochrome, duotone, denoise, blur, sharpen, unsharp, pixelate, halftone),
-    *(noise, round_corner, turn),
+    *(sepia, monochrome, duotone, denoise, blur, sharpen, unsharp, convolve),
+    *(pixelate, halftone, noise, watermark, round_corner, turn),
     *(mask, pad_around, border),
     colour,
     alpha,

@@ -6,6 +6,8 @@ edges found are exact for sources up to that size and within one glance pixel be
 * ``auto``: the border colour is the mean of the four corners, when they agree: their
   standard deviation at most ``trim-sd``; pixels within ``trim-md`` of it are border.
 * ``color``: ``trim-color`` (default: the top-left pixel's) within ``trim-tol``.
+
+A ``sample`` corner (thumbor's ``trim/``) is cut exactly by ``corner_trim.py`` instead.
 * ``alpha``: fully transparent pixels; ``colorunlessalpha``: alpha when the source has
   it, else color.
 
@@ -19,6 +21,7 @@ import math
 from typing import Any
 
 from enlarger.imaging.analyse import glance
+from enlarger.imaging.corner_trim import corner_content
 from enlarger.imaging.frame import oriented_size
 from enlarger.imaging.state import Run
 from enlarger.spec.model import Color, Trim, TrimMode
@@ -34,6 +37,13 @@ def trim(run: Run) -> Plan | None:
     wanted = run.spec.geometry.trim
     if wanted is None:
         return None
+    if wanted.sample is not None:
+        box = corner_content(run, wanted)
+        return (
+            None
+            if box is None
+            else make_plan(run.spec, run.facts, run.max_output_side, trimmed=box)
+        )
     image = glance(run, TRIM_SIDE).copy_memory()  # read more than once, out of order
     found = _content(image, wanted, run.facts.has_alpha)
     if found is None:

@@ -11,7 +11,8 @@ different specs never share a string.
 Values: integers and plain decimals (``format_number``), ``true``/``false``, enum
 values, percent-encoded text; lengths as pixels (``300``) or fractions of the source
 with an ``r`` (``0.5r``); colours as ``RRGGBB`` or ``AARRGGBB``; sets (in enum order),
-pairs and small records such as ``Rect`` as comma-separated parts.
+pairs and small records such as ``Rect`` as comma-separated parts; lists of any length
+(a kernel's weights) as ``;``-separated parts.
 """
 
 from __future__ import annotations
@@ -129,6 +130,8 @@ def _write(value: Any, kind: Any) -> str:
     if origin is frozenset:
         order = list(parts[0])
         return ",".join(str(m.value) for m in sorted(value, key=order.index))
+    if origin is tuple and parts[-1] is Ellipsis:
+        return ";".join(_write(v, parts[0]) for v in value)
     if origin is tuple:
         return ",".join(_write(v, k) for v, k in zip(value, parts, strict=True))
     hints = _hints(kind)  # a small record such as Rect; an unset optional part is empty
@@ -156,6 +159,8 @@ def _read(text: str, kind: Any) -> Any:
     if kind is str:
         return unquote(text, errors="strict")
     origin, parts = typing.get_origin(kind), typing.get_args(kind)
+    if origin is tuple and parts[-1] is Ellipsis:
+        return tuple(_read(word, parts[0]) for word in text.split(";"))
     words = text.split(",")
     if origin is frozenset:
         return frozenset(parts[0](word) for word in words if word)

@@ -165,6 +165,13 @@ class FocalPoint:
     z: float = 1.0
 
 
+class TrimSample(StrEnum):
+    """The corner whose colour ``Trim`` cuts away."""
+
+    TOP_LEFT = "top-left"
+    BOTTOM_RIGHT = "bottom-right"
+
+
 @dataclass(frozen=True, slots=True)
 class Sides:
     """Widths in pixels around an image: ``all`` on each side unless that side is given."""
@@ -223,6 +230,9 @@ class Trim:
     mean_difference: float = 11.0
     deviation: float = 10.0
     pad: int = 0
+    #: thumbor's trim: the corner whose colour is cut exactly (no smoothing), within
+    #: ``tolerance``; None for imgix's trim.
+    sample: TrimSample | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +253,25 @@ class Geometry:
     focal: FocalPoint = FocalPoint()
     fill: FillMode | None = None
     fill_color: Color = WHITE
+    #: solid padding takes the image's mean colour instead of ``fill_color`` (thumbor
+    #: ``fill(auto)``).
+    fill_from_image: bool = False
     #: swap w and h when the box is portrait and the source landscape, or the reverse.
     adaptive: bool = False
     #: each requested side is first limited to the source's (thumbor ``no_upscale()``).
     within_source: bool = False
-    #: the source's flat border cut away first (imgix ``trim``).
+    #: the fits that show the whole source scale it to cover the box (the larger of the
+    #: two factors) instead of fitting within it; nothing is cut (thumbor full-fit-in).
+    cover: bool = False
+    #: a point (x, y) in pixels of the oriented source that a crop centres on, overriding
+    #: ``crop`` and ``focal`` (thumbor ``focal()``; imgix's focal point is a fraction).
+    focus: tuple[float, float] | None = None
+    #: the source's flat border cut away first; ``rect`` is then within what is left
+    #: (imgix ``trim``, thumbor ``trim/``).
     trim: Trim | None = None
+    #: the finished size times this factor, 0-1, whole pixels rounded down (thumbor
+    #: ``proportion()``).
+    final_scale: float = 1.0
     #: space added around the finished image, inside the requested w x h (imgix ``pad``).
     pad: Sides = Sides()
 
@@ -284,6 +307,9 @@ class Output:
     #: the palette's size and its CSS classes' prefix (imgix ``colors``, ``prefix``).
     colors: int = 6
     prefix: str = "image"
+    #: a PNG source with no transparent pixel, kept in its own format, is written as
+    #: JPEG instead (thumbor ``autojpg()``).
+    opaque_png_as_jpeg: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +341,16 @@ class Sharpen:
 
 
 @dataclass(frozen=True, slots=True)
+class Convolution:
+    """A kernel of ``weights`` row by row, ``columns`` wide, applied to the colour bands;
+    ``normalize`` divides by the weights' sum (when it is not 0)."""
+
+    weights: tuple[float, ...]
+    columns: int
+    normalize: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class RoundCorner:
     """Elliptical corners of radii ``a`` x ``b`` px, painted ``color`` (or transparent)."""
 
@@ -322,6 +358,36 @@ class RoundCorner:
     b: int
     color: Color = WHITE
     transparent: bool = False
+
+
+class MarkPlacement(StrEnum):
+    """Where a watermark sits along one axis: ``offset`` from the start or the end edge,
+    centred, or tiled across the output."""
+
+    START = "start"
+    CENTER = "center"
+    END = "end"
+    TILE = "tile"
+
+
+@dataclass(frozen=True, slots=True)
+class Watermark:
+    """Another image from the main source's origin, drawn over the output.
+
+    Offsets are pixels, or fractions of the output's side (``relative``). ``opacity``
+    scales the mark's own alpha (1: as it is, 0: invisible). ``w_share``/``h_share``
+    fit the mark, scaled up or down, within that share of the output's width/height (one
+    of them alone bounds that side only; both 0: the mark's own size).
+    """
+
+    path: str
+    x: MarkPlacement = MarkPlacement.START
+    x_offset: Extent = Extent(0)
+    y: MarkPlacement = MarkPlacement.START
+    y_offset: Extent = Extent(0)
+    opacity: float = 1.0
+    w_share: float = 0.0
+    h_share: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,7 +447,9 @@ class Effects:
     equalize: bool = False
     blur_sigma: float | None = None
     sharpen: Sharpen | None = None
+    convolution: Convolution | None = None
     noise: float | None = None
+    watermark: Watermark | None = None
     round_corner: RoundCorner | None = None
     #: imgix adjustments beyond ``adjust``: exposure, gamma, highlights, shadows, hue, vibrance.
     tone: Tone | None = None
@@ -432,6 +500,10 @@ class Animation:
     loop: int | None = None
 
 
+#: the extra source role of ``effects.watermark`` (``RenderSpec.extra_sources``).
+WATERMARK = "watermark"
+
+
 @dataclass(frozen=True, slots=True)
 class RenderSpec:
     """One fully validated render request, independent of the URL dialect it came from."""
@@ -453,5 +525,6 @@ class RenderSpec:
     def extra_sources(self) -> Mapping[str, str]:
         """Other images this render draws (role -> path in the main source's origin): a
         watermark, a blend image, a mask. Located and read with the main source, and part
-        of the ETag. No parameter names one yet."""
-        return {}
+        of the ETag."""
+        mark = self.effects.watermark
+        return {} if mark is None else {WATERMARK: mark.path}

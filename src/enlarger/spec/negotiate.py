@@ -79,6 +79,8 @@ def choose_format(
                 return preferred
     elif Auto.COMPRESS not in output.auto:
         kept = _KEPT.get(facts.loader)
+        if kept is Format.PNG and output.opaque_png_as_jpeg and not facts.has_alpha:
+            return Format.JPG
         if kept is not None and kept in writable:
             return kept
     return Format.PNG if facts.has_alpha else Format.JPG

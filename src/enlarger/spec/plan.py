@@ -32,11 +32,14 @@ min/max width/height, rect, dpr, focal point, fill, orientation, rotation):
   edge, opposite values cancel; ``focalpoint`` centres it on (fp-x, fp-y) of the source,
   clamped so it stays inside, and fp-z divides its size (zooms in); otherwise
   ``entropy``/``edges`` ask the pipeline for a content-aware position, the directional
-  one being the fallback.
+  one being the fallback. ``focus`` (pixels, thumbor ``focal()``) centres it on that
+  point of the oriented source instead, clamped the same way.
 * **Rounding** to the nearest whole pixel, halves up; no side below 1 px.
 * **within_source** (thumbor ``no_upscale()``) limits each requested side to the
   source's before anything else; **adaptive** (thumbor ``adaptive-fit-in``) swaps the
   box's sides when it is landscape and the source portrait, or the reverse.
+* **final_scale** (thumbor ``proportion()``) scales the finished size (and any padding)
+  by a factor up to 1, rounding down.
 * **rot** turns the image counter-clockwise *within* the frame, zoomed to cover it, so it
   never changes the canvas (unlike orient).
 * An output over ``max_output_pixels`` in area raises ``OutputTooLarge`` before any pixel
@@ -193,8 +196,13 @@ def make_plan(
         canvas = scaled
     else:
         region = source
-        scaled = _resized(geometry.fit, source, box)
+        scaled = _resized(geometry, source, box)
         canvas = (_px(box[0]), _px(box[1])) if geometry.fit in _PADDING else scaled
+    if geometry.final_scale != 1.0:
+        scaled, canvas = (
+            _shrunk(scaled, geometry.final_scale),
+            _shrunk(canvas, geometry.final_scale),
+        )
     _check_size(canvas, margin, max_output_side, max_output_pixels)
     pad = _pad(geometry) if canvas != scaled else None
     return Plan(
@@ -228,6 +236,11 @@ def _round(value: float) -> int:
 def _px(value: float) -> int:
     """A length in whole pixels, never below one."""
     return max(1, _round(value))
+
+
+def _shrunk(size: tuple[int, int], factor: float) -> tuple[int, int]:
+    """``size`` times ``factor``, rounded down (thumbor's ``proportion()``), at least 1 px."""
+    return max(1, math.floor(size[0] * factor + 1e-9)), max(1, math.floor(size[1] * factor + 1e-9))
 
 
 def _clamp(value: float, low: float, high: float) -> float:
@@ -353,12 +366,13 @@ def _limit(length: float, least: int | None, most: int | None, density: float) -
     return length
 
 
-def _resized(fit: Fit, source: Box, box: tuple[float, float]) -> tuple[int, int]:
+def _resized(geometry: Geometry, source: Box, box: tuple[float, float]) -> tuple[int, int]:
     """The scaled size of the whole source for the fit modes that do not crop."""
-    if fit is Fit.SCALE:
+    if geometry.fit is Fit.SCALE:
         return _px(box[0]), _px(box[1])
-    factor = min(box[0] / source.width, box[1] / source.height)
-    if fit in _NO_UPSCALE:
+    factors = (box[0] / source.width, box[1] / source.height)
+    factor = max(factors) if geometry.cover else min(factors)
+    if geometry.fit in _NO_UPSCALE:
         factor = min(factor, 1.0)
     return _px(source.width * factor), _px(source.height * factor)
 
@@ -378,7 +392,10 @@ def _crop(geometry: Geometry, source: Box, box: tuple[float, float]) -> tuple[Bo
 def _place(geometry: Geometry, source: Box, width: float, height: float) -> Box:
     """Position a ``width`` x ``height`` region inside ``source`` per ``crop``/focal point."""
     crop = geometry.crop
-    if Crop.FOCALPOINT in crop:
+    if geometry.focus is not None:
+        left = geometry.focus[0] - width / 2
+        top = geometry.focus[1] - height / 2
+    elif Crop.FOCALPOINT in crop:
         left = source.left + geometry.focal.x * source.width - width / 2
         top = source.top + geometry.focal.y * source.height - height / 2
     else:
@@ -399,7 +416,11 @@ def _smaller(region: Box, source: Box) -> bool:
 
 
 def _interest(geometry: Geometry) -> Interest | None:
-    if geometry.fit not in _CROPPING or Crop.FOCALPOINT in geometry.crop:
+    if (
+        geometry.fit not in _CROPPING
+        or Crop.FOCALPOINT in geometry.crop
+        or geometry.focus is not None
+    ):
         return None
     if Crop.ENTROPY in geometry.crop:
         return Interest.ENTROPY

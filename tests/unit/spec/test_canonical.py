@@ -18,6 +18,7 @@ from enlarger.spec.model import (
     Border,
     Color,
     ColorSpace,
+    Convolution,
     Corners,
     Crop,
     Denoise,
@@ -29,6 +30,7 @@ from enlarger.spec.model import (
     Flip,
     FocalPoint,
     Geometry,
+    MarkPlacement,
     MaskShape,
     Orientation,
     Output,
@@ -41,6 +43,8 @@ from enlarger.spec.model import (
     Tone,
     Trim,
     TrimMode,
+    TrimSample,
+    Watermark,
 )
 from enlarger.spec.negotiate import DEFAULT_WRITABLE
 
@@ -92,8 +96,12 @@ geometries = st.builds(
     focal=st.builds(FocalPoint, unit(), unit(), st.floats(1, 100)),
     fill=maybe(st.sampled_from(FillMode)),
     fill_color=colors,
+    fill_from_image=st.booleans(),
     adaptive=st.booleans(),
     within_source=st.booleans(),
+    cover=st.booleans(),
+    focus=maybe(st.tuples(st.floats(0, 1e5), st.floats(0, 1e5))),
+    final_scale=st.floats(0, 1, exclude_min=True),
     trim=maybe(
         st.builds(
             Trim,
@@ -103,6 +111,7 @@ geometries = st.builds(
             st.floats(0, 1e6),
             st.floats(0, 1e6),
             st.integers(-200, 200),
+            maybe(st.sampled_from(TrimSample)),
         )
     ),
     pad=st.builds(
@@ -129,6 +138,7 @@ outputs = st.builds(
     auto=st.frozensets(st.sampled_from(Auto)),
     dl=maybe(valid_filenames),
     max_bytes=maybe(st.integers(1, 10**9)),
+    opaque_png_as_jpeg=st.booleans(),
 )
 percents = st.floats(-100, 100)
 corners = st.builds(Corners, *(st.integers(0, 100_000) for _ in "abcd"))
@@ -140,7 +150,28 @@ effects = st.builds(
     equalize=st.booleans(),
     blur_sigma=maybe(st.floats(0, 150, exclude_min=True)),
     sharpen=maybe(st.builds(Sharpen, st.floats(0, 10), st.floats(0, 100), st.booleans())),
+    convolution=maybe(
+        st.builds(
+            Convolution,
+            st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=225).map(tuple),
+            st.integers(1, 15),
+            st.booleans(),
+        )
+    ),
     noise=maybe(st.floats(0, 100)),
+    watermark=maybe(
+        st.builds(
+            Watermark,
+            valid_filenames.filter(bool),
+            st.sampled_from(MarkPlacement),
+            pixels(0, 100_000) | fractions(zero=True),
+            st.sampled_from(MarkPlacement),
+            pixels(0, 100_000) | fractions(zero=True),
+            unit(),
+            unit(),
+            unit(),
+        )
+    ),
     round_corner=maybe(
         st.builds(
             RoundCorner, st.integers(0, 10_000), st.integers(0, 10_000), colors, st.booleans()

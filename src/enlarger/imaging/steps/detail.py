@@ -1,4 +1,5 @@
-"""Detail steps: Gaussian blur, noise reduction, unsharp-mask sharpening and seeded noise.
+"""Detail steps: Gaussian blur, noise reduction, unsharp-mask sharpening, convolution
+and seeded noise.
 
 Noise reduction (imgix ``nr``/``nrs``) replaces each pixel by its smoothed value where
 the two differ by less than the bound (noise) and keeps it where they differ more
@@ -68,6 +69,17 @@ def _sharpened(run: Run, mask: Sharpen) -> Run:
         return lightness.bandjoin(lab.extract_band(1, n=2)).colourspace("srgb")
 
     return run.with_image(colour_bands(run.image, apply))
+
+
+def convolve(run: Run) -> Run:
+    kernel = run.spec.effects.convolution
+    if kernel is None:
+        return run
+    weights, columns = kernel.weights, kernel.columns
+    rows = [list(weights[start : start + columns]) for start in range(0, len(weights), columns)]
+    total = sum(weights)
+    mask = pyvips.Image.new_from_array(rows, scale=total if kernel.normalize and total else 1)
+    return run.with_image(colour_bands(run.image, lambda bands: bands.conv(mask)))
 
 
 def noise(run: Run) -> Run:

@@ -52,10 +52,10 @@ def needs_random_access(run: Run) -> bool:
     """Whether a step after load reads the image out of order (or more than once).
 
     Turning by EXIF orientation, a vertical flip, smartcrop, ``rot``, the blur and clamp
-    pads (a backdrop made from the image, repeated edges), stacked frames, ``auto=enhance``
-    (it measures the image first), ``max_bytes`` (it may encode more than once) and any
-    effect do; fitting, cropping, solid pads, colour
-    and alpha work row by row.
+    pads (a backdrop made from the image, repeated edges), a pad of the image's mean
+    colour, stacked frames, ``auto=enhance`` (it measures the image first), ``max_bytes``
+    (it may encode more than once) and any effect do; fitting, cropping, solid pads,
+    colour and alpha work row by row.
     """
     plan = run.plan
     return (
@@ -67,6 +67,7 @@ def needs_random_access(run: Run) -> bool:
         or plan.interest is not None
         or plan.rotate != 0
         or plan.pad in (Pad.BLUR, Pad.CLAMP)
+        or run.spec.geometry.fill_from_image
         or (run.all_frames and run.facts.frames > 1)
     )
 

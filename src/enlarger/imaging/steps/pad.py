@@ -1,6 +1,7 @@
 """Step 5: place the scaled image at the Plan's offset on a canvas-sized image.
 
-``solid`` paints ``pad_color`` (adding an alpha band when it is not opaque), ``blur``
+``solid`` paints ``pad_color`` (adding an alpha band when it is not opaque), or the
+image's mean colour with ``geometry.fill_from_image``; ``blur``
 puts a blurred, enlarged copy of the image behind it, ``clamp`` repeats the edge pixels.
 """
 
@@ -29,7 +30,8 @@ def pad(run: Run) -> Run:
         return run.with_image(image.embed(x, y, width, height, extend="copy"))
     if plan.pad is Pad.BLUR:
         return run.with_image(blurred_backdrop(image, width, height).insert(image, x, y))
-    colour = pad_colour(run) or WHITE
+    colour = mean_colour(image) if run.spec.geometry.fill_from_image else pad_colour(run)
+    colour = colour or WHITE
     if not colour.opaque:
         image = with_alpha(image)
     painted = image.embed(x, y, width, height, extend="background", background=pixel(colour, image))
@@ -39,6 +41,14 @@ def pad(run: Run) -> Run:
 def pad_colour(run: Run) -> Color | None:
     """The solid colour this render paints around the image, if it pads with one."""
     return (run.plan.pad_color or WHITE) if run.plan.pad is Pad.SOLID else None
+
+
+def mean_colour(image: Any) -> Color:
+    """The mean of each colour band (alpha ignored), as an opaque colour."""
+    colour_bands = image.bands - 1 if image.hasalpha() else image.bands
+    means = [round(image.extract_band(band).avg()) for band in range(colour_bands)]
+    red, green, blue = means if len(means) == 3 else means * 3
+    return Color(red, green, blue)
 
 
 def blurred_backdrop(image: Any, width: int, height: int) -> Any:

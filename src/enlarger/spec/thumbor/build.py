@@ -8,11 +8,16 @@
   does; ``stretch()`` distorts to WxH instead (``Fit.SCALE``).
 * **fit-in**: fitted within WxH, never enlarged (``Fit.MAX``) unless ``upscale()``;
   ``adaptive-`` swaps W and H when the source's orientation is the other one.
+  ``full-fit-in`` scales the whole image, up or down, to cover WxH (the larger factor,
+  ``geometry.cover``): nothing is cut and the output may exceed WxH, as in thumbor.
 * **Flips**: ``-W`` mirrors left-right, ``-H`` top-bottom. thumbor flips after cropping,
   Enlarger's flip comes first, so the alignments are mirrored to show the same part.
 * **Manual crop** ``AxB:CxD``: left, top, right, bottom in pixels of the upright
   source, cut first; an empty one (right <= left or bottom <= top) is ignored, as in
   thumbor.
+* **Trim** ``trim[:top-left|bottom-right][:tolerance]``: the borders of that corner's
+  colour are cut first (``geometry.trim``, found by the imaging analyser); a manual
+  crop is then within what is left.
 * **Output**: the source's format unless ``format()``; quality 80 (thumbor's default).
 * EXIF orientation is applied (thumbor's ``RESPECT_ORIENTATION = True``).
 """
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from enlarger.errors import ClientError
+from enlarger.errors import ClientError, InvalidParameter
 from enlarger.spec.model import (
     Crop,
     Extent,
@@ -32,6 +37,9 @@ from enlarger.spec.model import (
     Output,
     Rect,
     RenderSpec,
+    Trim,
+    TrimMode,
+    TrimSample,
 )
 from enlarger.spec.thumbor.draft import Draft
 from enlarger.spec.thumbor.filters import apply_filters
@@ -59,9 +67,11 @@ def build(url: ThumborUrl) -> Draft:
         w=_extent(url.width),
         h=_extent(url.height),
         rect=_rect(url.crop),
-        fit=Fit.MAX if url.fit_in else Fit.CROP,
+        fit=_fit(url),
         crop=_crop(url),
         adaptive=url.adaptive,
+        cover=url.full,
+        trim=_trim(url.trim),
     )
     spec = RenderSpec(geometry=geometry, output=Output(q=DEFAULT_QUALITY))
     spec = _with_flip(spec, url)
@@ -69,14 +79,31 @@ def build(url: ThumborUrl) -> Draft:
 
 
 def _refuse_unsupported(url: ThumborUrl) -> None:
-    if url.trim is not None:
-        raise ClientError("trim is not supported yet")
-    if url.full:
-        raise ClientError("full-fit-in is not supported yet")
+    if url.trim is not None and (url.flip_h or url.flip_v):
+        raise ClientError("trim with a negative size (a flip) is not supported yet")
     if url.debug:
         raise ClientError("debug is not supported")
     if url.crop is not None and (url.flip_h or url.flip_v):
         raise ClientError("a manual crop with a negative size (a flip) is not supported yet")
+
+
+def _trim(part: str | None) -> Trim | None:
+    """``trim[:top-left|bottom-right][:tolerance]`` (the grammar checked its form)."""
+    if part is None:
+        return None
+    words = part.split(":")[1:]
+    sample = TrimSample(words.pop(0)) if words and not words[0].isdigit() else TrimSample.TOP_LEFT
+    tolerance = int(words[0]) if words else 0
+    if tolerance > 255:
+        raise InvalidParameter("trim tolerance", "0 to 255", str(tolerance))
+    return Trim(TrimMode.COLOR, tolerance=tolerance, sample=sample)
+
+
+def _fit(url: ThumborUrl) -> Fit:
+    """Crop by default; fit-in never enlarges; full-fit-in scales both ways to cover."""
+    if url.full:
+        return Fit.CLIP
+    return Fit.MAX if url.fit_in else Fit.CROP
 
 
 def _extent(side: Side) -> Extent | None:

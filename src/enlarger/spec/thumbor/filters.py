@@ -25,6 +25,7 @@ from enlarger.spec.model import (
     RoundCorner,
     Sharpen,
 )
+from enlarger.spec.thumbor import focal, kernel, watermark
 from enlarger.spec.thumbor.draft import Draft, Status
 from enlarger.spec.thumbor.grammar import FilterCall
 
@@ -163,12 +164,15 @@ def _adjust(name: str) -> Apply:
 
 def _fill(draft: Draft, values: tuple[Any, ...]) -> Draft:
     colour, fill_transparent = values
-    if colour == "auto":
-        raise ClientError("filter fill(auto) is not supported yet: give a colour")
+    if colour == "auto" and fill_transparent:
+        raise ClientError("filter fill(auto, true) is not supported yet: give a colour")
     fit = draft.spec.geometry.fit
-    draft = draft.set("geometry.fit", _FILLED.get(fit, fit))
+    if not draft.spec.geometry.cover:  # full-fit-in covers the box: nothing to fill
+        draft = draft.set("geometry.fit", _FILLED.get(fit, fit))
     if colour is FillMode.BLUR:
         return draft.set("geometry.fill", FillMode.BLUR)
+    if colour == "auto":
+        return draft.set("geometry.fill_from_image", True)
     draft = draft.set("geometry.fill_color", colour)
     return draft.set("output.bg", colour) if fill_transparent else draft
 
@@ -210,10 +214,28 @@ FILTERS: tuple[Filter, ...] = (
     Filter("max_bytes", (args.Integer(args.Range(1)),), _set("output.max_bytes")),
     Filter("max_age", (args.Integer(args.Range(0)),), _max_age, note="sets Cache-Control"),
     Filter("background_color", (args.ColorArg(),), _set("output.bg")),
-    Filter("fill", (_FILL, args.Boolean()), _fill, defaults=(False,), note="auto: not yet"),
+    Filter(
+        "fill",
+        (_FILL, args.Boolean()),
+        _fill,
+        defaults=(False,),
+        note="auto: the mean colour; auto with fill_transparent: not yet",
+    ),
     Filter("upscale", (), _fit(_UPSCALED)),
     Filter("no_upscale", (), _set("geometry.within_source", lambda: True)),
     Filter("stretch", (), _fit({Fit.CROP: Fit.SCALE})),
+    Filter(
+        "proportion",
+        (args.Number(args.Range(0, 1, min_exclusive=True)),),
+        _set("geometry.final_scale"),
+    ),
+    Filter(
+        "autojpg",
+        (args.Boolean(),),
+        _set("output.opaque_png_as_jpeg"),
+        defaults=(True,),
+        note="a PNG source with no transparent pixel; not built into thumbor 7",
+    ),
     Filter("rotate", (args.Integer(),), _rotate),
     Filter("grayscale", (), _set("effects.grayscale", lambda: True)),
     Filter("brightness", (_PERCENT,), _adjust("brightness")),
@@ -233,6 +255,19 @@ FILTERS: tuple[Filter, ...] = (
         _set("effects.sharpen", Sharpen),
     ),
     Filter(
+        "focal",
+        (focal.FocalBox(),),
+        focal.apply_focal,
+        note="one box: a later focal() replaces an earlier one",
+    ),
+    Filter(
+        "extract_focal",
+        (),
+        _keep,
+        note="the image path is a thumbor URL: its image, focused on its manual crop",
+    ),
+    Filter("convolution", kernel.PARAMS, kernel.apply_convolution, defaults=kernel.DEFAULTS),
+    Filter(
         "noise",
         (args.Number(args.Range(0, 100)), args.Integer(args.Range(0))),
         lambda draft, values: draft.set("effects.noise", values[0]),
@@ -245,6 +280,13 @@ FILTERS: tuple[Filter, ...] = (
         _round_corner,
         defaults=(False,),
     ),
+    Filter(
+        "watermark",
+        watermark.PARAMS,
+        watermark.apply_watermark,
+        defaults=watermark.DEFAULTS,
+        note="the image is a path in the same origin, not a URL",
+    ),
     Filter("strip_exif", (), _keep, Status.ALWAYS, "Enlarger never writes EXIF"),
     Filter(
         "strip_icc",
@@ -254,12 +296,6 @@ FILTERS: tuple[Filter, ...] = (
         "Enlarger converts to sRGB and writes no profile",
     ),
     Filter("cover", (), _keep, Status.ALWAYS, "Enlarger renders the first frame of a GIF"),
-    _later("watermark", "needs a second source in one render (multi-source rendering)"),
-    _later("focal", "pixel focal points need the source size in the grammar"),
-    _later("extract_focal", "pixel focal points need the source size in the grammar"),
-    _later("proportion", "a post-resize scale has no RenderSpec field yet"),
-    _later("convolution", "no convolution field yet"),
-    _later("autojpg", "no output choice by alpha yet"),
     _later("colorize", "not in the thumbor compatibility scope"),
     _later("curve", "not in the thumbor compatibility scope"),
     _later("frame", "not in the thumbor compatibility scope"),
