@@ -20,7 +20,8 @@ from enlarger.imaging.optimize_source import Source
 SUBSAMPLING = {"4:2:0": "on", "4:2:2": "off", "4:4:4": "off"}
 #: mozjpeg's table 3 (ImageMagick's). No one table wins on every photo: at an equal
 #: SSIMULACRA2 score table 2 wrote 6-12% fewer bytes on two benchmark photos and 19% more
-#: on a third, 4:4:4 won on one only (benchmarks/OPTIMIZE_RESULTS.md); 3 is the best mean.
+#: on a third, 4:4:4 won on one only; table 5's mean was 3 points better on four photos
+#: (benchmarks/OPTIMIZE_RESULTS.md), too few to switch on.
 _JPEG_QUANT_TABLE = 3
 _WEBP_EFFORT = 4
 _AVIF_EFFORT = 4
