@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pytest
 import requests
-from krakenio import Client
 from PIL import Image
 
 from enlarger.webhooks.signing import SIGNATURE_HEADER, verify
+from tests.support.kraken import FIXTURES, KEY_NAME, SECRET, kraken_client, kraken_env
 from tests.support.processes import Running, run_cli, serving, working
 from tests.support.uploads import LocalServer, local_server, send
 
@@ -28,38 +28,14 @@ __all__ = ["local_server"]
 
 pytestmark = pytest.mark.slow
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 PHOTO = FIXTURES / "skimage_rocket.jpg"
 RGBA_PNG = FIXTURES / "plasma_icecold_rgba_320.png"
-SECRET = "kraken-test-secret"
-KEY_NAME = "kraken-tests"
-
-
-def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    return {
-        "ENLARGER_DATA_DIR": str(data_dir),
-        "ENLARGER_ALLOW_PRIVATE_URLS": "true",
-        "ENLARGER_WEBHOOK_SECRET": SECRET,
-        "ENLARGER_RETRY_BASE_S": "0.1",
-        "ENLARGER_RETRY_CAP_S": "0.5",
-        "ENLARGER_JOB_LEASE_S": "2",
-        "ENLARGER_SWEEP_INTERVAL_S": "0.5",
-        "ENLARGER_ORIGINALS": str(FIXTURES),
-        **extra,
-    }
-
-
-def kraken_client(server: Running, key: str) -> Client:
-    client = Client(KEY_NAME, key)
-    client.api_base_url = f"{server.url}/kraken/"
-    client.api_v1_url = client.api_base_url + "v1/"
-    return client
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Running, str]]:
     data_dir = tmp_path_factory.mktemp("kraken")
-    env = _env(data_dir)
+    env = kraken_env(data_dir)
     key = run_cli(["keys", "create", KEY_NAME], env).strip()
     with serving(["--port", "0"], env, data_dir / "serve.log") as server:
         yield server, key
@@ -223,9 +199,7 @@ def test_bad_options_get_kraken_errors(
 
 def test_bad_auth_and_bad_image(live: tuple[Running, str]) -> None:
     server, key = live
-    wrong_name = Client("someone-else", key)
-    wrong_name.api_base_url = f"{server.url}/kraken/"
-    wrong_name.api_v1_url = wrong_name.api_base_url + "v1/"
+    wrong_name = kraken_client(server, key, "someone-else")
     with pytest.raises(requests.HTTPError) as failed:
         wrong_name.user_status()
     refused = failed.value.response
@@ -258,12 +232,10 @@ def test_v1_optimize_is_the_same_service(live: tuple[Running, str]) -> None:
 
 def test_monthly_quota_answers_429(live: tuple[Running, str]) -> None:
     server, _ = live
-    env = _env(Path(server.log).parent)
+    env = kraken_env(Path(server.log).parent)
     small = run_cli(["keys", "create", "small-plan"], env).strip()
     run_cli(["keys", "quota", small.split("_")[1], "1000"], env)
-    client = Client("small-plan", small)
-    client.api_base_url = f"{server.url}/kraken/"
-    client.api_v1_url = client.api_base_url + "v1/"
+    client = kraken_client(server, small, "small-plan")
     with pytest.raises(requests.HTTPError) as failed:
         client.upload(str(RGBA_PNG), {"wait": True})
     refused = failed.value.response
@@ -279,7 +251,7 @@ def test_monthly_quota_answers_429(live: tuple[Running, str]) -> None:
 
 
 def test_expired_results_are_gone(tmp_path: Path) -> None:
-    env = _env(tmp_path, ENLARGER_RESULT_TTL_S="2")
+    env = kraken_env(tmp_path, ENLARGER_RESULT_TTL_S="2")
     key = run_cli(["keys", "create", KEY_NAME], env).strip()
     with serving(["--port", "0"], env, tmp_path / "serve.log") as server:
         result = kraken_client(server, key).upload(str(RGBA_PNG), {"wait": True})
@@ -305,7 +277,7 @@ def test_accepted_callback_survives_a_killed_server(
     """Accepted by a server without a worker, which is then SIGKILLed: a worker started
     later finds the job and the receiver gets the answer."""
     local_server.routes["/later"] = send(204)
-    env = _env(tmp_path)
+    env = kraken_env(tmp_path)
     key = run_cli(["keys", "create", KEY_NAME], env).strip()
     serve_env = {**env, "ENLARGER_EMBEDDED_WORKER": "false"}
     with serving(["--port", "0"], serve_env, tmp_path / "serve.log") as server:

@@ -1,8 +1,8 @@
 """Lossy encoders of the optimizer, at a given quality, and the score of what they wrote.
 
-JPEG goes through libvips' mozjpeg options (trellis quantisation, the ImageMagick quant
-table, optimised progressive scans, overshoot deringing): at the same ``Q`` they write
-about 16% fewer bytes than plain libjpeg-turbo. Lossy PNG is palette quantisation
+JPEG goes through libvips' mozjpeg options (trellis quantisation, quant table 3,
+optimised progressive scans, overshoot deringing): at an equal SSIMULACRA2 score they
+write 15-30% fewer bytes than libvips' plain (libjpeg-turbo) save. Lossy PNG is palette quantisation
 (libimagequant) whose ``Q`` is the quantiser's quality, then oxipng.
 """
 
@@ -18,7 +18,10 @@ from enlarger.imaging.optimize_source import Source
 #: ``sampling_scheme`` (Kraken's names) -> libvips ``subsample_mode``. libvips writes 4:2:0
 #: or 4:4:4 only, so 4:2:2 gets 4:4:4 (never less chroma than asked for).
 SUBSAMPLING = {"4:2:0": "on", "4:2:2": "off", "4:4:4": "off"}
-#: mozjpeg's table 3 (ImageMagick's) is tuned for high-quality photos.
+#: mozjpeg's table 3 (ImageMagick's). No one table wins on every photo: at an equal
+#: SSIMULACRA2 score table 2 wrote 6-12% fewer bytes on two benchmark photos and 19% more
+#: on a third, 4:4:4 won on one only; table 5's mean was 3 points better on four photos
+#: (benchmarks/OPTIMIZE_RESULTS.md), too few to switch on.
 _JPEG_QUANT_TABLE = 3
 _WEBP_EFFORT = 4
 _AVIF_EFFORT = 4

@@ -18,6 +18,9 @@ from enlarger.security.ssrf import GuardedBackend, check_url, guarded_pool
 from enlarger.webhooks.signing import SIGNATURE_HEADER, signature_header
 
 USER_AGENT = b"Enlarger-Webhooks/1"
+#: the event's id on every attempt and redelivery, so receivers can drop duplicates even
+#: when the body (a Kraken answer) carries no event id of its own.
+EVENT_ID_HEADER = "Enlarger-Event-Id"
 _FAILURES = (httpcore.NetworkError, httpcore.ProtocolError, httpcore.TimeoutException)
 
 
@@ -37,7 +40,13 @@ class Attempt:
 
 
 async def post_event(
-    url: str, body: bytes, *, secret: str, allow_private: bool, timeout_s: float
+    url: str,
+    body: bytes,
+    *,
+    secret: str,
+    allow_private: bool,
+    timeout_s: float,
+    event_id: str | None = None,
 ) -> Attempt:
     """POST ``body`` (JSON) to ``url``, signed when ``secret`` is set; failures are returned."""
     started = time.monotonic()
@@ -45,6 +54,8 @@ async def post_event(
     if secret:
         header = signature_header(secret, int(time.time()), body)
         headers.append((SIGNATURE_HEADER.encode(), header.encode()))
+    if event_id:
+        headers.append((EVENT_ID_HEADER.encode(), event_id.encode()))
     timeouts = {"connect": timeout_s, "read": timeout_s, "write": timeout_s, "pool": timeout_s}
     status: int | None = None
     error: str | None = None

@@ -109,6 +109,7 @@ def deliver(context: JobContext, job: ClaimedJob) -> None:
             secret=ingest.webhook_secret,
             allow_private=ingest.allow_private_urls,
             timeout_s=ingest.fetch_timeout_s,
+            event_id=payload["event_id"],
         )
     )
     _log(context, job, attempt)
