@@ -11,6 +11,7 @@ import structlog
 def configure_logging() -> None:
     """JSON log lines on stderr, for structlog and the standard library (uvicorn) alike."""
     shared: list[structlog.types.Processor] = [
+        structlog.contextvars.merge_contextvars,  # the source a render thread works on
         structlog.stdlib.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]

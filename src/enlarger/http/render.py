@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePosixPath
 
+import structlog
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -200,7 +201,9 @@ class Renderer:
             def work() -> Rendered:
                 timer.started()
                 record.rendering = True
-                return render(sources, spec, accepted, options, timer, admitted)
+                # libvips' warnings, logged from this thread, name the source they are about
+                with structlog.contextvars.bound_contextvars(source=negotiated.source):
+                    return render(sources, spec, accepted, options, timer, admitted)
 
             rendered = await admitted.run(work)
         timer.record(record)
