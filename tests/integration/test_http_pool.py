@@ -25,7 +25,8 @@ async def test_a_full_queue_sheds_load_with_429(originals: Path) -> None:
 
 
 async def test_a_request_past_its_deadline_is_503_and_frees_its_place(originals: Path) -> None:
-    app = make_app(originals, render_threads=1, render_queue=1, deadline_s=0.2)
+    # the deadline leaves the request after it room to render on a busy machine
+    app = make_app(originals, render_threads=1, render_queue=1, deadline_s=1.0)
     async with client_for(app) as client:
         async with held_render_threads(app, 1):
             started = time.monotonic()
@@ -36,7 +37,7 @@ async def test_a_request_past_its_deadline_is_503_and_frees_its_place(originals:
     assert late.status_code == 503
     assert late.headers["retry-after"] == "1"
     assert error_of(late)["error"] == "deadline_exceeded"
-    assert 0.2 <= waited < 2
+    assert 1.0 <= waited < 4
     assert after.status_code == 200
 
 
