@@ -17,43 +17,26 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
-import tomllib
-import types
 import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Self
 
 from enlarger.errors import ConfigError
-
-ENV_PREFIX = "ENLARGER_"
-#: where the catalog and objects live unless configured: relative to the working folder.
-DEFAULT_DATA_DIR = Path("enlarger-data")
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class Bounds:
-    """A number setting's range: ``low`` <= value (< when ``exclusive``) <= ``high``."""
-
-    low: float
-    high: float | None = None
-    exclusive: bool = False
-
-    def admits(self, value: float) -> bool:
-        above = value > self.low if self.exclusive else value >= self.low
-        return above and (self.high is None or value <= self.high)
-
-    def describe(self) -> str:
-        low = f"{self.low:g}"
-        if self.high is not None:
-            return f"{low}-{self.high:g}"
-        return f"> {low}" if self.exclusive else f">= {low}"
-
-
-PORT = Bounds(0, 65535)  # 0: any free port
-COUNT = Bounds(0)  # 0 usually means "one per CPU" or "none"
-AT_LEAST_ONE = Bounds(1)
-POSITIVE = Bounds(0, exclusive=True)
+from enlarger.settings_sections import (
+    AT_LEAST_ONE,
+    COUNT,
+    DEFAULT_DATA_DIR,
+    ENV_PREFIX,
+    PORT,
+    POSITIVE,
+    Bounds,
+    Section,
+    data_dir,
+    path_or_none,
+    read_toml,
+    section_values,
+)
 
 
 class PngFilter(enum.StrEnum):
@@ -82,38 +65,8 @@ class UnknownParams(enum.StrEnum):
     IGNORE = "ignore"
 
 
-class _Section:
-    """Checks a section's fields against their ``Annotated`` bounds and enum types."""
-
-    __slots__ = ()
-    #: the section's TOML table.
-    TABLE: ClassVar[str]
-
-    def __post_init__(self) -> None:
-        hints = typing.get_type_hints(type(self), include_extras=True)
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
-            value = getattr(self, field.name)
-            hint = hints[field.name]
-            kind = typing.get_args(hint)[0] if typing.get_origin(hint) is Annotated else hint
-            is_enum = isinstance(kind, type) and issubclass(kind, enum.Enum)
-            if is_enum and not isinstance(value, kind):
-                self._refuse(field.name, f"{value!r} is not one of {_choices(kind)}")
-            for bounds in getattr(hint, "__metadata__", ()):
-                if not bounds.admits(value):
-                    self._refuse(field.name, f"{value!r} is out of range ({bounds.describe()})")
-
-    def _refuse(self, name: str, problem: str) -> None:
-        variable, key = ENV_PREFIX + name.upper(), f"[{self.TABLE}] {name}"
-        raise ConfigError(
-            f"{name} {problem}; set by {variable} or {key}",
-            setting=name,
-            variable=variable,
-            key=key,
-        )
-
-
 @dataclasses.dataclass(frozen=True, slots=True)
-class ServerSettings(_Section):
+class ServerSettings(Section):
     TABLE: ClassVar[str] = "server"
     host: str = "127.0.0.1"
     port: Annotated[int, PORT] = 8080
@@ -152,7 +105,7 @@ class ServerSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class RenderSettings(_Section):
+class RenderSettings(Section):
     TABLE: ClassVar[str] = "render"
     #: a web folder served by relative path; None serves only uploaded images.
     originals: Path | None = None
@@ -184,7 +137,7 @@ class RenderSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class StorageSettings(_Section):
+class StorageSettings(Section):
     TABLE: ClassVar[str] = "storage"
     #: ``file:///abs/dir`` or ``s3://bucket/prefix?endpoint=...``; empty: DATA_DIR/objects.
     storage_url: str = ""
@@ -193,14 +146,14 @@ class StorageSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class CatalogSettings(_Section):
+class CatalogSettings(Section):
     TABLE: ClassVar[str] = "catalog"
     #: SQLAlchemy URL; empty: SQLite in DATA_DIR/catalog.sqlite3.
     database_url: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class JobSettings(_Section):
+class JobSettings(Section):
     TABLE: ClassVar[str] = "jobs"
     queue_engine: QueueEngine = QueueEngine.EMBEDDED
     broker_url: str = "amqp://guest:guest@127.0.0.1:5672//"
@@ -220,7 +173,7 @@ class JobSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class IngestSettings(_Section):
+class IngestSettings(Section):
     TABLE: ClassVar[str] = "ingest"
     max_upload_bytes: Annotated[int, AT_LEAST_ONE] = 100 * 1024 * 1024
     #: let URL imports reach loopback/private addresses (never in production).
@@ -234,7 +187,7 @@ class IngestSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class ThumborSettings(_Section):
+class ThumborSettings(Section):
     TABLE: ClassVar[str] = "thumbor"
     #: where thumbor URLs are served; "/" serves them at the root (a drop-in for thumbor).
     thumbor_prefix: str = "/thumbor"
@@ -247,7 +200,7 @@ class ThumborSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class OptimizeSettings(_Section):
+class OptimizeSettings(Section):
     TABLE: ClassVar[str] = "optimize"
     #: seconds an optimization result stays downloadable before the sweeper removes it.
     result_ttl_s: Annotated[float, POSITIVE] = 3600.0
@@ -258,7 +211,7 @@ class OptimizeSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class CacheSettings(_Section):
+class CacheSettings(Section):
     TABLE: ClassVar[str] = "cache"
     #: rendered results kept in each node's memory, least recently used out (0: none).
     memory_cache_bytes: Annotated[int, COUNT] = 256 * 1024 * 1024
@@ -269,7 +222,7 @@ class CacheSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class OriginSettings(_Section):
+class OriginSettings(Section):
     """How originals are fetched from web origins (``[[origins]]`` with an http(s) URL or
     ``proxy:``) and kept in the local origin cache."""
 
@@ -295,7 +248,7 @@ class OriginSettings(_Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class OriginMount(_Section):
+class OriginMount(Section):
     """One ``[[origins]]`` table: a named source of originals served under ``prefix``.
 
     ``url`` says which: a folder (a path or ``file:///dir``), ``uploads:`` (the upload
@@ -362,8 +315,8 @@ class Settings:
         values are ignored so command-line options can be passed straight through.
         """
         env = os.environ if environ is None else environ
-        config_file = config_file or _path_or_none(env.get(ENV_PREFIX + "CONFIG"))
-        toml = _read_toml(config_file) if config_file else {}
+        config_file = config_file or path_or_none(env.get(ENV_PREFIX + "CONFIG"))
+        toml = read_toml(config_file) if config_file else {}
         given = {k: v for k, v in (overrides or {}).items() if v is not None}
         unknown = set(given) - _all_field_names()
         if unknown:
@@ -376,7 +329,7 @@ class Settings:
             elif f.name == "origins":
                 sections["origins"] = _origins(toml.get("origins", []))
             elif f.name == "data_dir":
-                sections["data_dir"] = _data_dir(given, env, toml, config_file)
+                sections["data_dir"] = data_dir(given, env, toml, config_file)
             else:
                 section_type = typing.get_type_hints(cls)[f.name]
                 table = toml.get(f.name, {})
@@ -418,38 +371,6 @@ def _refuse_unknown(names: set[str], where: str) -> None:
     )
 
 
-def _data_dir(
-    given: Mapping[str, Any],
-    env: Mapping[str, str],
-    toml: Mapping[str, Any],
-    config_file: Path | None,
-) -> Path:
-    """The data folder; a relative ``data_dir`` in a config file is relative to that file."""
-    if "data_dir" in given:
-        return Path(given["data_dir"])
-    if ENV_PREFIX + "DATA_DIR" in env:
-        return Path(env[ENV_PREFIX + "DATA_DIR"])
-    if "data_dir" not in toml or config_file is None:
-        return DEFAULT_DATA_DIR
-    if not isinstance(toml["data_dir"], str):
-        raise ConfigError(f"config: data_dir: expected a path, got {toml['data_dir']!r}")
-    return config_file.parent / toml["data_dir"]
-
-
-def _path_or_none(raw: str | None) -> Path | None:
-    return Path(raw) if raw else None
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
-
-
 def _presets(table: object) -> dict[str, str]:
     if not isinstance(table, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in table.items()
@@ -478,59 +399,5 @@ def _section(
     env: Mapping[str, str],
     given: Mapping[str, Any],
 ) -> Any:
-    hints = typing.get_type_hints(section_type)
-    _refuse_unknown(set(table) - set(hints), f"in [{section}]")
-    values: dict[str, Any] = {}
-    for name, hint in hints.items():
-        env_name = ENV_PREFIX + name.upper()
-        if name in given:
-            values[name] = _convert(hint, given[name], name)
-        elif env_name in env:
-            values[name] = _convert(hint, env[env_name], env_name)
-        elif name in table:
-            values[name] = _convert(hint, table[name], f"[{section}] {name}")
-    return section_type(**values)
-
-
-def _convert(hint: Any, raw: object, where: str) -> object:
-    """Convert a TOML value or an environment string to the field's declared type."""
-    args = typing.get_args(hint)
-    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
-        if raw in ("", None):
-            return None
-        (hint,) = (a for a in args if a is not type(None))
-    try:
-        if hint is bool:
-            return _to_bool(raw)
-        if isinstance(hint, type) and issubclass(hint, enum.Enum):
-            return hint(raw)
-        if hint in (int, float, str, Path):
-            if hint in (int, float) and isinstance(raw, bool):
-                raise ValueError(raw)
-            return hint(raw)
-    except (TypeError, ValueError):
-        pass
-    else:
-        raise ConfigError(f"{where}: unsupported setting type {hint}")
-    raise ConfigError(f"{where}: expected {_expected(hint)}, got {raw!r}")
-
-
-def _expected(hint: Any) -> str:
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return f"one of {_choices(hint)}"
-    return str(getattr(hint, "__name__", hint))
-
-
-def _choices(choices: type[enum.Enum]) -> str:
-    return ", ".join(str(choice.value) for choice in choices)
-
-
-def _to_bool(raw: object) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in {"1", "true", "yes", "on"}:
-        return True
-    if text in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(raw)
+    _refuse_unknown(set(table) - set(typing.get_type_hints(section_type)), f"in [{section}]")
+    return section_type(**section_values(section_type, section, table, env, given))

@@ -9,14 +9,13 @@ import pytest
 
 from enlarger.errors import ConfigError
 from enlarger.settings import (
-    DEFAULT_DATA_DIR,
     DEFAULT_PRESETS,
-    ENV_PREFIX,
     JobSettings,
     QueueEngine,
     ServerSettings,
     Settings,
 )
+from enlarger.settings_sections import DEFAULT_DATA_DIR, ENV_PREFIX
 
 
 def write(tmp_path: Path, text: str) -> Path:
