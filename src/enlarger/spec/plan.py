@@ -67,19 +67,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from enlarger.errors import InvalidParameter, OutputTooLarge
-from enlarger.spec.args import format_number
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import (
-    Anchor,
     Color,
     Crop,
-    Extent,
     FillMode,
     Fit,
     Geometry,
-    Rect,
     RenderSpec,
 )
+from enlarger.spec.plan_region import Box as Box
+from enlarger.spec.plan_region import px, round_half_up, source_box
 
 
 class Interest(StrEnum):
@@ -95,16 +93,6 @@ class Pad(StrEnum):
     SOLID = "solid"
     BLUR = "blur"
     CLAMP = "clamp"
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    """A rectangle in source pixels (floats: sub-pixel positions survive until rounding)."""
-
-    left: float
-    top: float
-    width: float
-    height: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,10 +153,9 @@ _CROPPING = frozenset({Fit.CROP, Fit.MIN})
 _PADDING = frozenset({Fit.FILL, Fit.FILLMAX, Fit.CLAMP})
 _NO_UPSCALE = frozenset({Fit.MAX, Fit.MIN, Fit.FILLMAX})
 _ASPECT_FITS = frozenset({Fit.CROP, Fit.FILL})
+
+
 #: where an Anchor puts a rectangle, as a share of the room left beside it.
-_ANCHOR_SHARE = {Anchor.START: 0.0, Anchor.CENTER: 0.5, Anchor.END: 1.0}
-
-
 def make_plan(
     spec: RenderSpec,
     facts: SourceFacts,
@@ -188,7 +175,7 @@ def make_plan(
     orientation = effective_orientation(spec, facts)
     frame = dataclasses.replace(facts, orientation=orientation)
     whole = trimmed or Box(0, 0, frame.oriented_width, frame.oriented_height)
-    source = _source_box(geometry.rect, whole)
+    source = source_box(geometry.rect, whole)
     margin = _margin(spec)
     box = _target_box(geometry, source, max_output_side, margin)
     if geometry.fit in _CROPPING:
@@ -197,7 +184,7 @@ def make_plan(
     else:
         region = source
         scaled = _resized(geometry, source, box)
-        canvas = (_px(box[0]), _px(box[1])) if geometry.fit in _PADDING else scaled
+        canvas = (px(box[0]), px(box[1])) if geometry.fit in _PADDING else scaled
     if geometry.final_scale != 1.0:
         scaled, canvas = (
             _shrunk(scaled, geometry.final_scale),
@@ -228,16 +215,6 @@ def effective_orientation(spec: RenderSpec, facts: SourceFacts) -> int:
     return _ORIENT_ALIASES.get(orient, orient)
 
 
-def _round(value: float) -> int:
-    """Nearest integer, halves up (imgix: 300x200 at w=100 is 100x67)."""
-    return math.floor(value + 0.5)
-
-
-def _px(value: float) -> int:
-    """A length in whole pixels, never below one."""
-    return max(1, _round(value))
-
-
 def _shrunk(size: tuple[int, int], factor: float) -> tuple[int, int]:
     """``size`` times ``factor``, rounded down (thumbor's ``proportion()``), at least 1 px."""
     return max(1, math.floor(size[0] * factor + 1e-9)), max(1, math.floor(size[1] * factor + 1e-9))
@@ -247,50 +224,11 @@ def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
 
 
-def _source_box(rect: Rect | None, whole: Box) -> Box:
-    """The part of the oriented source that the fit modes size: ``rect`` of ``whole``
-    (the frame, or its trimmed part), or all of it."""
-    if rect is None:
-        return whole
-    width, height = round(whole.width), round(whole.height)
-    _check_overlaps(rect, width, height)
-    # Clip before rounding: a pixel count is an int of any length (``rect=0,0,1e400``
-    # spelled out), which only compares safely; turning it into a float overflows.
-    rect_w = _px(min(rect.w.resolve(width), width))
-    rect_h = _px(min(rect.h.resolve(height), height))
-    left = min(_round(_rect_start(rect.x, width, rect_w)), width - 1)
-    top = min(_round(_rect_start(rect.y, height, rect_h)), height - 1)
-    return Box(
-        whole.left + left, whole.top + top, min(rect_w, width - left), min(rect_h, height - top)
-    )
-
-
 def _margin(spec: RenderSpec) -> tuple[int, int, int, int]:
     """Padding and border widths per side (top, right, bottom, left)."""
     pad = spec.geometry.pad.widths()
     border = spec.effects.border.sides.widths()
     return (pad[0] + border[0], pad[1] + border[1], pad[2] + border[2], pad[3] + border[3])
-
-
-def _check_overlaps(rect: Rect, width: int, height: int) -> None:
-    """A ``rect`` starting at or beyond the source's right or bottom edge shows nothing."""
-    starts = (rect.x, width), (rect.y, height)
-    # rounds to at least ``full``; compared unrounded, as a URL's integer may overflow a float
-    if any(not isinstance(at, Anchor) and at.resolve(full) >= full - 0.5 for at, full in starts):
-        raise InvalidParameter(
-            "rect", f"a region that overlaps the {width}x{height} image", _describe(rect)
-        )
-
-
-def _describe(rect: Rect) -> str:
-    parts = (rect.x, rect.y, rect.w, rect.h)
-    return ",".join(p.value if isinstance(p, Anchor) else format_number(p.value) for p in parts)
-
-
-def _rect_start(position: Extent | Anchor, full: int, size: int) -> float:
-    if isinstance(position, Anchor):
-        return (full - size) * _ANCHOR_SHARE[position]
-    return min(max(0.0, position.resolve(full)), full)
 
 
 def _target_box(
@@ -334,9 +272,9 @@ def _target_box(
 
 def _check_density(density: float, width: float, height: float) -> None:
     """A ``dpr`` below 1 that shrinks a side of a pixel or more to nothing is refused."""
-    if density < 1 and min(_round(width * density), _round(height * density)) < 1 <= min(
-        _round(width), _round(height)
-    ):
+    if density < 1 and min(
+        round_half_up(width * density), round_half_up(height * density)
+    ) < 1 <= min(round_half_up(width), round_half_up(height)):
         raise InvalidParameter(
             "dpr", f"a dpr leaving at least 1 px of the {width:g}x{height:g} box", f"{density:g}"
         )
@@ -369,12 +307,12 @@ def _limit(length: float, least: int | None, most: int | None, density: float) -
 def _resized(geometry: Geometry, source: Box, box: tuple[float, float]) -> tuple[int, int]:
     """The scaled size of the whole source for the fit modes that do not crop."""
     if geometry.fit is Fit.SCALE:
-        return _px(box[0]), _px(box[1])
+        return px(box[0]), px(box[1])
     factors = (box[0] / source.width, box[1] / source.height)
     factor = max(factors) if geometry.cover else min(factors)
     if geometry.fit in _NO_UPSCALE:
         factor = min(factor, 1.0)
-    return _px(source.width * factor), _px(source.height * factor)
+    return px(source.width * factor), px(source.height * factor)
 
 
 def _crop(geometry: Geometry, source: Box, box: tuple[float, float]) -> tuple[Box, tuple[int, int]]:
@@ -385,8 +323,8 @@ def _crop(geometry: Geometry, source: Box, box: tuple[float, float]) -> tuple[Bo
     height = min(box[1] / factor, source.height)
     region = _place(geometry, source, width, height)
     if geometry.fit is Fit.MIN and factor > 1.0:
-        return region, (_px(width), _px(height))
-    return region, (_px(box[0]), _px(box[1]))
+        return region, (px(width), px(height))
+    return region, (px(box[0]), px(box[1]))
 
 
 def _place(geometry: Geometry, source: Box, width: float, height: float) -> Box:
