@@ -1,7 +1,9 @@
 """The validated, immutable description of one render: what every URL dialect parses into.
 
-Pure values only: no I/O and no pyvips. A ``RenderSpec`` is built once at the edge
-(``spec.imgix`` today, ``spec.thumbor`` later) and never mutated downstream.
+Pure values only: no I/O and no pyvips. A ``RenderSpec`` is built once at the edge (by a
+URL dialect: ``spec.imgix``, ``spec.thumbor``) and never mutated downstream. The groups'
+smaller parts live in ``values``, ``geometry_parts``, ``output_kinds`` and
+``effect_parts``; this module re-exports them, so ``spec.model`` names every type.
 """
 
 from __future__ import annotations
@@ -9,6 +11,64 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from enlarger.spec.effect_parts import (
+    Adjust,
+    Border,
+    Convolution,
+    Denoise,
+    Duotone,
+    RgbShift,
+    RoundCorner,
+    Sharpen,
+    Tone,
+)
+from enlarger.spec.geometry_parts import Anchor, FocalPoint, Rect, Trim, TrimMode, TrimSample
+from enlarger.spec.output_kinds import Auto, ColorSpace, Format, PaletteFormat, Report
+from enlarger.spec.values import BLACK, WHITE, Color, Corners, Extent, Sides
+
+__all__ = [
+    "BLACK",
+    "WATERMARK",
+    "WHITE",
+    "Adjust",
+    "Anchor",
+    "Animation",
+    "Auto",
+    "Border",
+    "Color",
+    "ColorSpace",
+    "Convolution",
+    "Corners",
+    "Crop",
+    "Denoise",
+    "Duotone",
+    "Effects",
+    "Extent",
+    "FillMode",
+    "Fit",
+    "Flip",
+    "FocalPoint",
+    "Format",
+    "Geometry",
+    "MarkPlacement",
+    "MaskShape",
+    "Orientation",
+    "Output",
+    "PaletteFormat",
+    "Rect",
+    "RenderSpec",
+    "Report",
+    "RgbShift",
+    "RoundCorner",
+    "Sharpen",
+    "Sides",
+    "Tone",
+    "Trim",
+    "TrimMode",
+    "TrimSample",
+    "Watermark",
+]
 
 
 class Fit(StrEnum):
@@ -43,196 +103,6 @@ class Flip(StrEnum):
     H = "h"
     V = "v"
     HV = "hv"
-
-
-class Format(StrEnum):
-    """Output formats. ``PJPG`` is progressive JPEG."""
-
-    JPG = "jpg"
-    PJPG = "pjpg"
-    PNG = "png"
-    WEBP = "webp"
-    AVIF = "avif"
-    GIF = "gif"
-    JXL = "jxl"
-
-    @property
-    def media_type(self) -> str:
-        return _MEDIA_TYPES[self]
-
-    @property
-    def extension(self) -> str:
-        return "jpg" if self is Format.PJPG else self.value
-
-
-_MEDIA_TYPES = {
-    Format.JPG: "image/jpeg",
-    Format.PJPG: "image/jpeg",
-    Format.PNG: "image/png",
-    Format.WEBP: "image/webp",
-    Format.AVIF: "image/avif",
-    Format.GIF: "image/gif",
-    Format.JXL: "image/jxl",
-}
-
-
-class ColorSpace(StrEnum):
-    SRGB = "srgb"
-    STRIP = "strip"
-    ORIGIN = "origin"
-
-
-class Report(StrEnum):
-    """``fm`` values that describe the image instead of encoding it: its metadata
-    (``json``), or a BlurHash of the render (``blurhash``)."""
-
-    JSON = "json"
-    BLURHASH = "blurhash"
-
-
-class PaletteFormat(StrEnum):
-    """imgix ``palette``: the render's main colours as JSON or as CSS classes."""
-
-    JSON = "json"
-    CSS = "css"
-
-
-class Auto(StrEnum):
-    FORMAT = "format"
-    COMPRESS = "compress"
-    ENHANCE = "enhance"
-
-
-@dataclass(frozen=True, slots=True)
-class Color:
-    """An sRGB colour with alpha; channels 0-255."""
-
-    r: int
-    g: int
-    b: int
-    a: int = 255
-
-    @property
-    def opaque(self) -> bool:
-        return self.a == 255
-
-    def hex(self) -> str:
-        """Canonical form: RRGGBB, or AARRGGBB (imgix order) when not opaque."""
-        rgb = f"{self.r:02x}{self.g:02x}{self.b:02x}"
-        return rgb if self.opaque else f"{self.a:02x}{rgb}"
-
-
-WHITE = Color(255, 255, 255)
-BLACK = Color(0, 0, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Extent:
-    """A length: whole pixels, or (``relative``) a fraction 0-1 of the source's length."""
-
-    value: float
-    relative: bool = False
-
-    def resolve(self, source_length: float) -> float:
-        return self.value * source_length if self.relative else self.value
-
-
-class Anchor(StrEnum):
-    """Keyword positions allowed in ``rect``'s x (left/center/right) and y (top/middle/bottom)."""
-
-    START = "start"
-    CENTER = "center"
-    END = "end"
-
-
-@dataclass(frozen=True, slots=True)
-class Rect:
-    """A source region (imgix ``rect``), in oriented source coordinates.
-
-    x and y are an ``Extent`` or an ``Anchor``; w and h are an ``Extent``.
-    """
-
-    x: Extent | Anchor
-    y: Extent | Anchor
-    w: Extent
-    h: Extent
-
-
-@dataclass(frozen=True, slots=True)
-class FocalPoint:
-    x: float = 0.5
-    y: float = 0.5
-    z: float = 1.0
-
-
-class TrimSample(StrEnum):
-    """The corner whose colour ``Trim`` cuts away."""
-
-    TOP_LEFT = "top-left"
-    BOTTOM_RIGHT = "bottom-right"
-
-
-@dataclass(frozen=True, slots=True)
-class Sides:
-    """Widths in pixels around an image: ``all`` on each side unless that side is given."""
-
-    all: int = 0
-    top: int | None = None
-    right: int | None = None
-    bottom: int | None = None
-    left: int | None = None
-
-    def widths(self) -> tuple[int, int, int, int]:
-        """(top, right, bottom, left), CSS order."""
-
-        def width(side: int | None) -> int:
-            return self.all if side is None else side
-
-        return width(self.top), width(self.right), width(self.bottom), width(self.left)
-
-    @property
-    def any(self) -> bool:
-        return self.widths() != (0, 0, 0, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Corners:
-    """Corner radii in pixels: top-left, top-right, bottom-right, bottom-left (CSS order)."""
-
-    top_left: int = 0
-    top_right: int = 0
-    bottom_right: int = 0
-    bottom_left: int = 0
-
-
-class TrimMode(StrEnum):
-    """imgix ``trim``: what counts as the border that is cut away."""
-
-    AUTO = "auto"
-    COLOR = "color"
-    ALPHA = "alpha"
-    COLORUNLESSALPHA = "colorunlessalpha"
-
-
-@dataclass(frozen=True, slots=True)
-class Trim:
-    """Cut a flat border off the source before anything else (imgix ``trim``).
-
-    ``auto``: the border colour is the corners' when they agree (their colours differ
-    from their mean by at most ``mean_difference`` on average, with a spread of at most
-    ``deviation``); ``color``: ``color`` within ``tolerance``; ``alpha``: fully
-    transparent pixels. ``pad`` pixels of the border are kept (negative: cut further).
-    """
-
-    mode: TrimMode
-    color: Color | None = None
-    tolerance: float = 0.0
-    mean_difference: float = 11.0
-    deviation: float = 10.0
-    pad: int = 0
-    #: thumbor's trim: the corner whose colour is cut exactly (no smoothing), within
-    #: ``tolerance``; None for imgix's trim.
-    sample: TrimSample | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,54 +182,6 @@ class Output:
     opaque_png_as_jpeg: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Adjust:
-    """Tone changes: brightness and contrast in percent of the full range, -100 to 100
-    (0: unchanged); saturation a factor of the chroma (1: unchanged, 0: grey)."""
-
-    brightness: float = 0.0
-    contrast: float = 0.0
-    saturation: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class RgbShift:
-    """Per-channel offsets in percent of the full range, -100 to 100."""
-
-    red: float = 0.0
-    green: float = 0.0
-    blue: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Sharpen:
-    """Unsharp mask: ``amount`` of the edges added back, Gaussian ``radius`` in pixels."""
-
-    amount: float
-    radius: float
-    luminance_only: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Convolution:
-    """A kernel of ``weights`` row by row, ``columns`` wide, applied to the colour bands;
-    ``normalize`` divides by the weights' sum (when it is not 0)."""
-
-    weights: tuple[float, ...]
-    columns: int
-    normalize: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class RoundCorner:
-    """Elliptical corners of radii ``a`` x ``b`` px, painted ``color`` (or transparent)."""
-
-    a: int
-    b: int
-    color: Color = WHITE
-    transparent: bool = False
-
-
 class MarkPlacement(StrEnum):
     """Where a watermark sits along one axis: ``offset`` from the start or the end edge,
     centred, or tiled across the output."""
@@ -390,51 +212,9 @@ class Watermark:
     h_share: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Tone:
-    """imgix's light and colour corrections, each -100 to 100 (0: unchanged) except
-    ``highlight`` (-100 to 0), ``shadow`` (0 to 100) and ``hue`` (degrees)."""
-
-    exposure: float = 0.0
-    gamma: float = 0.0
-    highlight: float = 0.0
-    shadow: float = 0.0
-    hue: float = 0.0
-    vibrance: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class Denoise:
-    """imgix ``nr``/``nrs``: edge-preserving smoothing of differences up to ``bound``
-    (percent of a level scale), then ``sharpen`` percent of the detail added back."""
-
-    bound: float = 20.0
-    sharpen: float = 20.0
-
-
-@dataclass(frozen=True, slots=True)
-class Duotone:
-    """Shadows mapped to ``dark``, highlights to ``light``, ``alpha`` percent over the image."""
-
-    dark: Color
-    light: Color
-    alpha: float = 100.0
-
-
 class MaskShape(StrEnum):
     ELLIPSE = "ellipse"
     CORNERS = "corners"
-
-
-@dataclass(frozen=True, slots=True)
-class Border:
-    """A band of ``color`` around the image (outside ``pad``), ``radius`` rounding its
-    outer corners (transparent beyond) and ``inner_radius`` its inner ones."""
-
-    sides: Sides = Sides()
-    color: Color = BLACK
-    radius: Corners = Corners()
-    inner_radius: Corners = Corners()
 
 
 @dataclass(frozen=True, slots=True)
