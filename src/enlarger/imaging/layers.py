@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyvips
+
 from enlarger.imaging.colours import with_alpha
 from enlarger.imaging.probe import probe
 from enlarger.imaging.steps.colour import to_working_space
 from enlarger.imaging.thumbnail import thumbnail
-from enlarger.spec.model import Extent, LayerFit, MarkPlacement
+from enlarger.spec.model import Color, Extent, LayerFit, MarkPlacement
 
 _SHARE = {MarkPlacement.START: 0.0, MarkPlacement.CENTER: 0.5, MarkPlacement.END: 1.0}
 #: the gap between copies when fewer than two fit along a side (thumbor's).
@@ -127,3 +129,11 @@ def scale_alpha(layer: Any, opacity: float) -> Any:
         return layer
     alpha = (layer.extract_band(layer.bands - 1) * opacity).cast("uchar")
     return layer.extract_band(0, n=layer.bands - 1).bandjoin(alpha)
+
+
+def painted(coverage: Any, colour: Color) -> Any:
+    """``colour`` wherever ``coverage`` (one uchar band) is, as 8-bit sRGB + alpha."""
+    alpha = (coverage * (colour.a / 255)).cast("uchar")
+    black = pyvips.Image.black(coverage.width, coverage.height, bands=3)
+    rgb = black.linear([1, 1, 1], [colour.r, colour.g, colour.b]).cast("uchar")
+    return rgb.bandjoin(alpha).copy(interpretation="srgb")

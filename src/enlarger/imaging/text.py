@@ -17,7 +17,7 @@ from typing import Any
 
 import pyvips
 
-from enlarger.spec.model import Text, TextClip, TextFont
+from enlarger.spec.model import MarkPlacement, Text, TextClip, TextFont
 
 _FONTS = files("enlarger.imaging") / "fonts"
 #: family -> (Pango family name, regular file, bold file)
@@ -26,7 +26,7 @@ _FACES = {
     TextFont.SERIF: ("DejaVu Serif", "DejaVuSerif.ttf", "DejaVuSerif.ttf"),
     TextFont.MONO: ("DejaVu Sans Mono", "DejaVuSansMono.ttf", "DejaVuSansMono.ttf"),
 }
-_ALIGN = {"start": "low", "center": "centre", "end": "high"}
+_ALIGN = {MarkPlacement.START: "low", MarkPlacement.CENTER: "centre", MarkPlacement.END: "high"}
 _ELLIPSIS = "\u2026"
 #: Pango's units per point (letter spacing is given in them).
 _PANGO_SCALE = 1024
@@ -42,14 +42,16 @@ def line_mask(text: Text, content: str, size: int) -> Any:
     """``content`` set in ``text``'s font at ``size`` px: one uchar band of coverage."""
     family, _, _ = _FACES[text.font]
     style = "".join([" Bold" if text.bold else "", " Italic" if text.italic else ""])
-    markup = f'<span letter_spacing="{text.track * _PANGO_SCALE}">{escape(content, quote=False)}</span>'
+    markup = (
+        f'<span letter_spacing="{text.track * _PANGO_SCALE}">{escape(content, quote=False)}</span>'
+    )
     return pyvips.Image.text(
         markup,
         font=f"{family}{style} {size}",
         fontfile=font_file(text.font, text.bold),
         dpi=72,
         spacing=text.lead,
-        align=_ALIGN[text.x.value] if text.x.value in _ALIGN else "low",
+        align=_ALIGN[text.x],
     )
 
 

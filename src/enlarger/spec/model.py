@@ -24,6 +24,7 @@ from enlarger.spec.effect_parts import (
     Tone,
 )
 from enlarger.spec.geometry_parts import Anchor, FocalPoint, Rect, Trim, TrimMode, TrimSample
+from enlarger.spec.output_kinds import Auto, ColorSpace, Format, PaletteFormat, Report
 from enlarger.spec.overlay_parts import (
     BLEND,
     MASK,
@@ -35,7 +36,6 @@ from enlarger.spec.overlay_parts import (
     TextClip,
     TextFont,
 )
-from enlarger.spec.output_kinds import Auto, ColorSpace, Format, PaletteFormat, Report
 from enlarger.spec.values import BLACK, WHITE, Color, Corners, Extent, Sides
 
 __all__ = [

@@ -17,7 +17,7 @@ import pyvips
 
 from enlarger.imaging import layers
 from enlarger.imaging.state import Run
-from enlarger.spec.model import BLEND, Blend, BlendMode, Extent, LayerFit
+from enlarger.spec.model import BLEND, Blend, BlendMode, Extent, Fit, LayerFit
 
 _COMPOSITE_MODES = {
     BlendMode.NORMAL: "over",
@@ -59,18 +59,21 @@ def _full_size_layer(run: Run, spec: Blend) -> Any:
     """The layer as an sRGB + alpha image of the output's size (transparent around it)."""
     width, height = run.image.width, run.image.height
     if spec.color is not None:
-        colour = spec.color
-        patch = pyvips.Image.black(width, height, bands=4) + [colour.r, colour.g, colour.b, colour.a]
-        return patch.cast("uchar").copy(interpretation="srgb")
+        everywhere = pyvips.Image.black(width, height) + 255
+        return layers.painted(everywhere.cast("uchar"), spec.color)
     if spec.inherit:
-        fit = LayerFit.CROP if run.spec.geometry.fit.value == "crop" else LayerFit.SCALE
+        fit = LayerFit.CROP if run.spec.geometry.fit is Fit.CROP else LayerFit.SCALE
         box: layers.Box = (width, height)
     else:
         fit, box = spec.fit, layers.box_of(spec.w, spec.h, (width, height))
     placed = layers.decode_in_box(run.extras[BLEND], box, fit, (spec.crop_x, spec.crop_y))
     pad = Extent(spec.pad)
-    (left,) = [spec.left] if spec.left is not None else layers.positions(spec.x, pad, width, placed.width)
-    (top,) = [spec.top] if spec.top is not None else layers.positions(spec.y, pad, height, placed.height)
+    (left,) = (
+        [spec.left] if spec.left is not None else layers.positions(spec.x, pad, width, placed.width)
+    )
+    (top,) = (
+        [spec.top] if spec.top is not None else layers.positions(spec.y, pad, height, placed.height)
+    )
     return placed.embed(left, top, width, height, extend="background", background=[0, 0, 0, 0])
 
 
@@ -79,6 +82,8 @@ def _mixed_lch(base: Any, layer: Any, from_layer: tuple[int, ...]) -> Any:
     ``base``, keeping the layer's alpha."""
     base_lch = base.extract_band(0, n=3).colourspace("lch")
     layer_lch = layer.extract_band(0, n=3).colourspace("lch")
-    bands = [(layer_lch if band in from_layer else base_lch).extract_band(band) for band in range(3)]
+    bands = [
+        (layer_lch if band in from_layer else base_lch).extract_band(band) for band in range(3)
+    ]
     mixed = bands[0].bandjoin(bands[1:]).copy(interpretation="lch").colourspace("srgb")
     return mixed.cast("uchar").bandjoin(layer.extract_band(3))

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyvips
-
 from enlarger.imaging import layers
 from enlarger.imaging.state import Run
 from enlarger.imaging.text import fitted_mask
@@ -49,20 +47,13 @@ def _layer(spec: Text, mask: Any) -> tuple[Any, int]:
     if spec.shadow:
         shadow = coverage.gaussblur(max(blur, 0.3)) if blur >= 0.3 else coverage
         shadow = shadow.embed(offset, offset, coverage.width, coverage.height)
-        parts.append(_painted(shadow * _SHADOW_OPACITY, Color(0, 0, 0)))
+        parts.append(layers.painted(shadow * _SHADOW_OPACITY, Color(0, 0, 0)))
     if spec.line:
-        parts.append(_painted(_dilated(coverage, spec.line), spec.line_color))
-    parts.append(_painted(coverage, spec.color))
+        parts.append(layers.painted(_dilated(coverage, spec.line), spec.line_color))
+    parts.append(layers.painted(coverage, spec.color))
     first, *rest = parts
     layer = first.composite(rest, ["over"] * len(rest)).cast("uchar") if rest else first
     return layer, margin
-
-
-def _painted(coverage: Any, colour: Color) -> Any:
-    """``colour`` wherever ``coverage`` is, as sRGB + alpha."""
-    alpha = (coverage * (colour.a / 255)).cast("uchar")
-    rgb = pyvips.Image.black(coverage.width, coverage.height, bands=3) + [colour.r, colour.g, colour.b]
-    return rgb.cast("uchar").bandjoin(alpha).copy(interpretation="srgb")
 
 
 def _dilated(coverage: Any, radius: int) -> Any:
