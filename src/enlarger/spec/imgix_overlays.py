@@ -26,8 +26,13 @@ from enlarger.spec.model import (
 
 _COLOR = args.ColorArg(unsupported=frozenset({"imgixorange", "imgixblue"}))
 _BOX_SIDE = args.Length(args.Range(2, 8192))
-_OFFSET = args.Integer(args.Range(0, 8192))
+_OFFSET = args.Integer(args.Range(0))
 _PERCENT = args.Integer(args.Range(0, 100))
+#: imgix suggests only a lower bound for these; the upper one bounds a render's cost.
+_TEXT_SIZE = args.Integer(args.Range(1, 512))
+_TEXT_LINE = args.Integer(args.Range(0, 50))
+_TEXT_LEAD = args.Integer(args.Range(0, 512))
+_TEXT_TRACK = args.Integer(args.Range(-4, 100))
 
 _MARK = ("spec", "effects", "watermark")
 _TEXT = ("spec", "effects", "text")
@@ -46,8 +51,8 @@ def _both(value: Any) -> tuple[Any, Any]:
     return value, value
 
 
-def _from_start(offset: Extent) -> tuple[MarkPlacement, Extent]:
-    return _START, offset
+def _from_start(offset: int) -> tuple[MarkPlacement, Extent]:
+    return _START, Extent(offset)
 
 
 def _blend(source: tuple[Color | None, str | None]) -> Blend:
@@ -85,7 +90,7 @@ def _mark_rows() -> tuple[Param, ...]:
         *(
             Param(
                 f"mark-{axis}",
-                args.Length(args.Range(0, 8192), args.UNIT),
+                args.Integer(args.Range(0)),
                 (*_MARK, axis),
                 (f"m{axis}", f"mark{axis}"),
                 convert=_from_start,
@@ -105,7 +110,7 @@ def _mark_rows() -> tuple[Param, ...]:
         ),
         Param(
             "mark-alpha",
-            _PERCENT,
+            args.Integer(args.Range(1, 100)),
             (*_MARK, "opacity"),
             ("markalpha", "malph"),
             convert=lambda alpha: alpha / 100,
@@ -178,7 +183,7 @@ def _text_rows() -> tuple[Param, ...]:
         ),
         Param(
             "txt-width",
-            args.Integer(args.Range(1, 8192)),
+            _OFFSET,
             (*_TEXT, "width"),
             ("txtwidth",),
             requires=need,
@@ -264,14 +269,14 @@ def _blend_rows() -> tuple[Param, ...]:
         Param("blend-h", _BOX_SIDE, (*_BLEND, "h"), ("blendh", "bh"), requires=need),
         Param(
             "blend-x",
-            args.Integer(args.Range(-8192, 8192)),
+            _OFFSET,
             (*_BLEND, "left"),
             ("blendx", "bx"),
             requires=need,
         ),
         Param(
             "blend-y",
-            args.Integer(args.Range(-8192, 8192)),
+            _OFFSET,
             (*_BLEND, "top"),
             ("blendy", "by"),
             requires=need,

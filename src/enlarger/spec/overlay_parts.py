@@ -65,7 +65,7 @@ def is_url(path: str) -> bool:
 class Text:
     """One line (or ``\\n``-separated lines) of text drawn over the image (imgix ``txt``).
 
-    ``size`` is in pixels; ``width`` bounds the text box (None: the image's width less
+    ``size`` is in pixels; ``width`` bounds the text box (0: the image's width less
     ``pad`` on each side); a line wider than the box is cut (``clip``, with an ellipsis
     where ``ellipsis``) or, with ``shrink`` (``txt-fit=max``), set smaller to fit.
     ``shadow`` 0-10 is a soft dark shadow's strength, ``line`` an outline's width in px.
@@ -82,7 +82,7 @@ class Text:
     y: MarkPlacement = MarkPlacement.END
     pad: int = 10
     shadow: float = 0.0
-    width: int | None = None
+    width: int = 0
     shrink: bool = False
     line: int = 0
     line_color: Color = WHITE
