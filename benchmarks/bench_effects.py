@@ -65,7 +65,9 @@ def main() -> None:
             for name, query, extras in ROWS:
                 times[name].append(timed(source, query, extras))
     plain = statistics.median(times["plain"])
-    print(f"{len(sources)} photos x {given.rounds} rounds, `{BASE}`; Python {sys.version.split()[0]}")
+    print(
+        f"{len(sources)} photos x {given.rounds} rounds, `{BASE}`; Python {sys.version.split()[0]}"
+    )
     print("\n| effect | median ms | x plain |\n|---|---|---|")
     for name, _, _ in ROWS:
         median = statistics.median(times[name])

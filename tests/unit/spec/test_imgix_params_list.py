@@ -15,7 +15,8 @@ import pytest
 
 from enlarger.errors import InvalidParameter
 from enlarger.spec import args
-from enlarger.spec.imgix import IGNORED, PARAMETERS, Param, parse
+from enlarger.spec.imgix import IGNORED, PARAMETERS, parse
+from enlarger.spec.imgix_param import Param
 from tests.support.services import require
 
 PARAMETERS_JSON = (
