@@ -40,8 +40,9 @@ from enlarger.imaging import writable_formats
 from enlarger.jobs.worker import embedded_worker, running
 from enlarger.optimize.sweeper import sweeping
 from enlarger.origins.local import WebFolder
-from enlarger.origins.mounts import open_origins
+from enlarger.origins.mounts import open_origins, origin_fetcher
 from enlarger.origins.store import StoreOrigin
+from enlarger.origins.web import ProxyOrigin
 from enlarger.services import Services, open_services, render_options, serving
 from enlarger.settings import RenderSettings, Settings, UnknownParams
 
@@ -60,9 +61,10 @@ def build_app(settings: Settings) -> Starlette:
     results = open_results(settings.cache, services.store)
     results.observe(metrics)
     version = renderer_version()
-    renderer = Renderer(settings, pool, options, dialect, version, results, metrics)
+    urls = ProxyOrigin(origin_fetcher(settings)) if settings.render.overlay_urls else None
+    renderer = Renderer(settings, pool, options, dialect, version, results, metrics, urls)
     thumbor = Renderer(
-        settings, pool, options, thumbor_dialect(settings), version, results, metrics
+        settings, pool, options, thumbor_dialect(settings), version, results, metrics, urls
     )
     worker = embedded_worker(
         settings, services.sessions, lambda: services.store, services.preset_specs

@@ -113,6 +113,9 @@ class RenderSettings(Section):
     sign_key: str | None = None
     #: ``ignore`` eases a move from imgix: parameters Enlarger lacks are skipped, not a 400.
     unknown_params: UnknownParams = UnknownParams.ERROR
+    #: let ``mark``, ``blend`` and ``mask`` name absolute http(s) URLs, fetched like a web
+    #: origin (``[origin]``'s SSRF guard, host allow-list, limits and cache); off: 400.
+    overlay_urls: bool = False
     max_source_pixels: Annotated[int, AT_LEAST_ONE] = 50_000_000
     max_source_bytes: Annotated[int, AT_LEAST_ONE] = 100 * 1024 * 1024
     max_output_side: Annotated[int, AT_LEAST_ONE] = 8192

@@ -72,8 +72,11 @@ class Renderer:
         version: str,
         results: LayeredResults | None = None,
         metrics: Metrics | None = None,
+        overlay_urls: Origin | None = None,
     ) -> None:
         self._server = settings.server
+        #: fetches extras named by absolute URL (``[render] overlay_urls``); None: refused.
+        self._overlay_urls = overlay_urls
         self._pool = pool
         self._options = options
         self._dialect = dialect
@@ -151,7 +154,7 @@ class Renderer:
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
     ) -> Response:
-        located = await locate(origin, path, negotiated.spec)
+        located = await locate(origin, path, negotiated.spec, self._overlay_urls)
         headers = self._cache_headers(located, negotiated)
         if none_match(request.headers.get("if-none-match"), headers["etag"]):
             return Response(status_code=304, headers=headers)

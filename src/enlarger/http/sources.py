@@ -2,8 +2,10 @@
 
 All of them are located before anything is read, so the ETag covers each one's identity
 and a 304 reads nothing. A missing extra is a 404 like a missing main source (the URL
-names an image that is not there), with ``source`` naming its role. Without extras
-this is exactly one ``locate`` and one ``read``, as before.
+names an image that is not there), with ``source`` naming its role. An extra named
+by an absolute URL is fetched through ``urls`` (a web proxy origin, only when
+``[render] overlay_urls`` is on; otherwise a 400). Without extras this is exactly one
+``locate`` and one ``read``, as before.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from enlarger.errors import NotFound
+from enlarger.errors import ClientError, NotFound
 from enlarger.imaging import Sources
 from enlarger.origins.base import Origin, Source
 from enlarger.spec.model import RenderSpec
+from enlarger.spec.overlay_parts import is_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +54,30 @@ class Located:
         return Sources(main, dict(zip(roles, extras, strict=True)))
 
 
-async def locate(origin: Origin, path: str, spec: RenderSpec) -> Located:
-    """Locate ``path`` and each of ``spec.extra_sources()`` in ``origin``."""
+async def locate(
+    origin: Origin, path: str, spec: RenderSpec, urls: Origin | None = None
+) -> Located:
+    """Locate ``path`` and each of ``spec.extra_sources()`` in ``origin`` (absolute URLs
+    through ``urls``)."""
     main = await origin.locate(path)
     named = spec.extra_sources()
     if not named:
         return Located(main, {})
-    found = await asyncio.gather(*(_locate_extra(origin, role, p) for role, p in named.items()))
+    found = await asyncio.gather(
+        *(_locate_extra(origin, urls, role, p) for role, p in named.items())
+    )
     return Located(main, dict(zip(named, found, strict=True)))
 
 
-async def _locate_extra(origin: Origin, role: str, path: str) -> Source:
+async def _locate_extra(origin: Origin, urls: Origin | None, role: str, path: str) -> Source:
+    if is_url(path):
+        if urls is None:
+            raise ClientError(
+                f"the {role} image is an absolute URL: this server draws only images of "
+                "its own sources ([render] overlay_urls is off)",
+                source=role,
+            )
+        origin = urls
     try:
         return await origin.locate(path)
     except NotFound:

@@ -14,9 +14,10 @@
    then effects, each skipped at once when its field is unset: grayscale, adjust
    (brightness, contrast, saturation), tone (exposure, gamma, highlights, shadows,
    hue, vibrance), invert, rgb_shift, equalize, sepia, monochrome, duotone, denoise,
-   blur, sharpen, unsharp, convolve, pixelate, halftone, noise, watermark, round_corner
-   (``tone.py``, ``corrections.py``, ``stylize.py``, ``detail.py``, ``watermark.py``,
-   ``corners.py``), ``turn``, then mask (``mask.py``), pad and border to ``Plan.output``
+   blur, sharpen, unsharp, convolve, pixelate, halftone, noise, blend, watermark, text,
+   round_corner (``tone.py``, ``corrections.py``, ``stylize.py``, ``detail.py``,
+   ``blend.py``, ``watermark.py``, ``text.py``, ``corners.py``), ``turn``, then mask
+   (``mask.py``: shapes and image masks), pad and border to ``Plan.output``
    (``frame.py``)
 7. colour: the output's ICC profile (kept only for ``cs=origin``)
 8. alpha: flattened onto ``bg`` for formats without alpha; ``bg`` fills transparency
@@ -33,6 +34,7 @@ from enlarger.imaging.analyse import Replan, replan
 from enlarger.imaging.animation import each_frame
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.alpha import alpha
+from enlarger.imaging.steps.blend import blend
 from enlarger.imaging.steps.colour import colour
 from enlarger.imaging.steps.corners import round_corner
 from enlarger.imaging.steps.corrections import invert, tone
@@ -47,6 +49,7 @@ from enlarger.imaging.steps.region import region
 from enlarger.imaging.steps.resize import resize
 from enlarger.imaging.steps.rotate import rotate
 from enlarger.imaging.steps.stylize import duotone, halftone, monochrome, pixelate, sepia
+from enlarger.imaging.steps.text import text
 from enlarger.imaging.steps.tone import adjust, equalize, grayscale, rgb_shift
 from enlarger.imaging.steps.turn import turn
 from enlarger.imaging.steps.watermark import watermark
@@ -67,7 +70,7 @@ STEPS: tuple[Step, ...] = (
     enhance,
     *(grayscale, adjust, tone, invert, rgb_shift, equalize),
     *(sepia, monochrome, duotone, denoise, blur, sharpen, unsharp, convolve),
-    *(pixelate, halftone, noise, watermark, round_corner, turn),
+    *(pixelate, halftone, noise, blend, watermark, text, round_corner, turn),
     *(mask, pad_around, border),
     colour,
     alpha,

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
@@ -41,6 +41,8 @@ from urllib.parse import unquote
 from enlarger.errors import InvalidParameter
 from enlarger.spec import args
 from enlarger.spec.hints import ClientHint
+from enlarger.spec.imgix_overlays import OVERLAY_PARAMETERS
+from enlarger.spec.imgix_param import Param, requires
 from enlarger.spec.model import (
     Auto,
     ColorSpace,
@@ -116,16 +118,12 @@ def _duotone(colours: tuple[Any, Any]) -> Duotone:
     return Duotone(*colours)
 
 
-def _requires(name: str, *values: str) -> tuple[str, frozenset[str]]:
-    return name, frozenset(values)
-
-
 _ADJUST = ("spec", "effects", "adjust")
 _TONE = ("spec", "effects", "tone")
 _BORDER = ("spec", "effects", "border")
 _PAD = ("spec", "geometry", "pad")
 _TRIM = ("spec", "geometry", "trim")
-_COLOR_TRIMS = _requires("trim", "color", "colorunlessalpha")
+_COLOR_TRIMS = requires("trim", "color", "colorunlessalpha")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,39 +136,6 @@ class ImgixQuery:
     ignored: tuple[str, ...] = ()
     #: request headers (``ch=``) that fill in the spec per request (``spec/hints.py``).
     hints: frozenset[ClientHint] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class Param:
-    """One imgix parameter: its name, aliases, parser, and the ``ImgixQuery`` field it sets."""
-
-    name: str
-    arg: args.Arg[Any]
-    path: tuple[str, ...]
-    aliases: tuple[str, ...] = ()
-    base64: bool = True
-    repeatable: bool = False
-    #: the model's value from the parsed one (imgix ``sat`` percent -> a factor).
-    convert: Callable[[Any], Any] | None = None
-    #: where the second, third... items of a tuple value go (``border=width,colour``).
-    also: tuple[tuple[str, ...], ...] = ()
-    #: the parameter this one refines, and the values of it it refines (empty: any).
-    requires: tuple[str, frozenset[str]] | None = None
-
-    def assignments(self, value: Any) -> Iterator[tuple[tuple[str, ...], Any]]:
-        """(path, model value) pairs that giving this parameter ``value`` makes."""
-        if self.convert is not None:
-            value = self.convert(value)
-        if not self.also:
-            yield self.path_for(value), value
-            return
-        yield from zip((self.path, *self.also), value, strict=True)
-
-    #: values of these types set another field (``fm=json`` asks for a report, not a format).
-    routes: tuple[tuple[type, tuple[str, ...]], ...] = ()
-
-    def path_for(self, value: object) -> tuple[str, ...]:
-        return next((path for kind, path in self.routes if isinstance(value, kind)), self.path)
 
 
 #: In the order of the model: geometry, orientation, output, animation, effects, then
@@ -247,7 +212,7 @@ PARAMETERS: tuple[Param, ...] = (
     ),
     Param("usm", _PERCENT, ("spec", "effects", "unsharp"), convert=_unsharp),
     Param(
-        "usmrad", _AT_LEAST_0, ("spec", "effects", "unsharp", "radius"), requires=_requires("usm")
+        "usmrad", _AT_LEAST_0, ("spec", "effects", "unsharp", "radius"), requires=requires("usm")
     ),
     Param("nr", _PERCENT, ("spec", "effects", "denoise", "bound")),
     Param("nrs", _PERCENT, ("spec", "effects", "denoise", "sharpen")),
@@ -265,7 +230,7 @@ PARAMETERS: tuple[Param, ...] = (
         "duotone-alpha",
         _SHARE,
         ("spec", "effects", "duotone", "alpha"),
-        requires=_requires("duotone"),
+        requires=requires("duotone"),
     ),
     Param("px", _SHARE, ("spec", "effects", "pixelate"), convert=_no_effect_at_zero),
     Param("htn", _SHARE, ("spec", "effects", "halftone"), convert=_no_effect_at_zero),
@@ -276,29 +241,35 @@ PARAMETERS: tuple[Param, ...] = (
         (*_BORDER, "sides", "all"),
         also=((*_BORDER, "color"),),
     ),
-    Param("border-radius", args.CornersArg(), (*_BORDER, "radius"), requires=_requires("border")),
+    Param("border-radius", args.CornersArg(), (*_BORDER, "radius"), requires=requires("border")),
     Param(
         "border-radius-inner",
         args.CornersArg(),
         (*_BORDER, "inner_radius"),
-        requires=_requires("border"),
+        requires=requires("border"),
     ),
     *(
-        Param(f"border-{side}", _WIDTH, (*_BORDER, "sides", side), requires=_requires("border"))
+        Param(f"border-{side}", _WIDTH, (*_BORDER, "sides", side), requires=requires("border"))
         for side in ("top", "right", "bottom", "left")
     ),
     Param("pad", _PADDING, (*_PAD, "all")),
     *(Param(f"pad-{side}", _PADDING, (*_PAD, side)) for side in ("top", "right", "bottom", "left")),
+    *OVERLAY_PARAMETERS,
     # mask
-    Param("mask", args.Choice(MaskShape), ("spec", "effects", "mask")),
+    Param(
+        "mask",
+        args.ShapeOrImage(MaskShape),
+        ("spec", "effects", "mask_image"),
+        routes=((MaskShape, ("spec", "effects", "mask")),),
+    ),
     Param(
         "corner-radius",
         args.CornersArg(),
         ("spec", "effects", "mask_radius"),
-        requires=_requires("mask", "corners"),
+        requires=requires("mask", "corners"),
     ),
     Param(
-        "mask-bg", _COLOR, ("spec", "effects", "mask_bg"), ("maskbg",), requires=_requires("mask")
+        "mask-bg", _COLOR, ("spec", "effects", "mask_bg"), ("maskbg",), requires=requires("mask")
     ),
     # trim
     Param("trim", args.Choice(TrimMode), _TRIM, convert=Trim),
@@ -309,21 +280,21 @@ PARAMETERS: tuple[Param, ...] = (
         _AT_LEAST_0,
         (*_TRIM, "mean_difference"),
         ("trimmd",),
-        requires=_requires("trim", "auto"),
+        requires=requires("trim", "auto"),
     ),
     Param(
         "trim-sd",
         _AT_LEAST_0,
         (*_TRIM, "deviation"),
         ("trimsd",),
-        requires=_requires("trim", "auto"),
+        requires=requires("trim", "auto"),
     ),
     Param(
         "trim-pad",
         args.Integer(args.Range(-200, 200)),
         (*_TRIM, "pad"),
         ("trimpad",),
-        requires=_requires("trim"),
+        requires=requires("trim"),
     ),
     Param("palette", args.Choice(PaletteFormat), ("spec", "output", "palette")),
     Param("colors", args.Integer(args.Range(0, 16)), ("spec", "output", "colors")),

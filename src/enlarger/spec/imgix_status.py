@@ -40,6 +40,22 @@ PARTIAL: Mapping[str, str] = {
     "cs": "without `cs` the output is sRGB with no profile (what `strip` gives); imgix's "
     "default is `origin`",
     "fm": "`jxl` is an extra output format (not in imgix's list)",
+    "mark": "a path in the same source or, where `[render] overlay_urls` allows, an "
+    "absolute URL; imgix parameters inside the mark's own URL are not applied",
+    "mark-tile": "copies are spread evenly over the output (thumbor's tiling), not packed "
+    "edge to edge",
+    "blend": "a colour, or an image by path (absolute URLs where `[render] overlay_urls` "
+    "allows); with a colour, the placement and size parameters have no effect (as at imgix)",
+    "blend-crop": "`faces` needs a face detector this server does not have",
+    "mask": "an image mask is stretched to the output; without alpha its lightness masks",
+    "txt-font": "`sans-serif`, `serif`, `monospace` with `bold`/`italic`, drawn in the "
+    "DejaVu fonts the package ships; imgix's named fonts (Helvetica...) are refused",
+    "txt": "Latin, Greek, Cyrillic, Hebrew and Arabic in the shipped DejaVu fonts; other "
+    "scripts (CJK, emoji) only where the machine has a font for them",
+    "txt-size": "at most 512 px (bounds a render's cost)",
+    "txt-line": "at most 50 px (bounds a render's cost)",
+    "txt-lead": "at most 512 px; applies between lines of a text with newlines",
+    "txt-track": "at most 100 px",
 }
 
 _GENERATIVE = "generative AI at imgix: needs a hosted model this server does not run"
@@ -59,8 +75,9 @@ NOT_SUPPORTED: Mapping[str, str] = {
     "grid-colors": "imgix's transparency grid fill is not implemented",
     "grid-size": "imgix's transparency grid fill is not implemented",
     "rasterize-bypass": "vector and PDF sources are not read",
-    "mark-if-min-height": "watermarks are not implemented yet",
-    "mark-if-min-width": "watermarks are not implemented yet",
+    "blend-color": "use `blend=<colour>`",
+    "txt-x": "use `txt-align` and `txt-pad`",
+    "txt-y": "use `txt-align` and `txt-pad`",
     "border-stroke-color": "not implemented yet",
     "border-stroke-size": "not implemented yet",
 }

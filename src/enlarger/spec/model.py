@@ -25,16 +25,31 @@ from enlarger.spec.effect_parts import (
 )
 from enlarger.spec.geometry_parts import Anchor, FocalPoint, Rect, Trim, TrimMode, TrimSample
 from enlarger.spec.output_kinds import Auto, ColorSpace, Format, PaletteFormat, Report
+from enlarger.spec.overlay_parts import (
+    BLEND,
+    MASK,
+    Blend,
+    BlendMode,
+    LayerFit,
+    MarkPlacement,
+    Text,
+    TextClip,
+    TextFont,
+)
 from enlarger.spec.values import BLACK, WHITE, Color, Corners, Extent, Sides
 
 __all__ = [
     "BLACK",
+    "BLEND",
+    "MASK",
     "WATERMARK",
     "WHITE",
     "Adjust",
     "Anchor",
     "Animation",
     "Auto",
+    "Blend",
+    "BlendMode",
     "Border",
     "Color",
     "ColorSpace",
@@ -51,6 +66,7 @@ __all__ = [
     "FocalPoint",
     "Format",
     "Geometry",
+    "LayerFit",
     "MarkPlacement",
     "MaskShape",
     "Orientation",
@@ -63,6 +79,9 @@ __all__ = [
     "RoundCorner",
     "Sharpen",
     "Sides",
+    "Text",
+    "TextClip",
+    "TextFont",
     "Tone",
     "Trim",
     "TrimMode",
@@ -182,16 +201,6 @@ class Output:
     opaque_png_as_jpeg: bool = False
 
 
-class MarkPlacement(StrEnum):
-    """Where a watermark sits along one axis: ``offset`` from the start or the end edge,
-    centred, or tiled across the output."""
-
-    START = "start"
-    CENTER = "center"
-    END = "end"
-    TILE = "tile"
-
-
 @dataclass(frozen=True, slots=True)
 class Watermark:
     """Another image from the main source's origin, drawn over the output.
@@ -199,7 +208,10 @@ class Watermark:
     Offsets are pixels, or fractions of the output's side (``relative``). ``opacity``
     scales the mark's own alpha (1: as it is, 0: invisible). ``w_share``/``h_share``
     fit the mark, scaled up or down, within that share of the output's width/height (one
-    of them alone bounds that side only; both 0: the mark's own size).
+    of them alone bounds that side only; both 0: the mark's own size). ``w``/``h``
+    (pixels or fractions of the output's sides) give it a box instead, filled by ``fit``.
+    ``base`` is prefixed to ``path`` (imgix ``mark-base``); ``rotation`` turns the mark
+    (degrees clockwise); the mark is drawn only on outputs at least ``min_w`` x ``min_h``.
     """
 
     path: str
@@ -210,6 +222,21 @@ class Watermark:
     opacity: float = 1.0
     w_share: float = 0.0
     h_share: float = 0.0
+    base: str | None = None
+    w: Extent | None = None
+    h: Extent | None = None
+    fit: LayerFit = LayerFit.CLIP
+    rotation: float = 0.0
+    min_w: int = 0
+    min_h: int = 0
+
+    @property
+    def source(self) -> str:
+        """The mark's path (or URL) with ``base`` in front."""
+        if self.base is None:
+            return self.path
+        joiner = "" if self.base.endswith("/") or self.path.startswith("/") else "/"
+        return self.base + joiner + self.path
 
 
 class MaskShape(StrEnum):
@@ -252,13 +279,20 @@ class Effects:
     #: what the mask's outside shows; None: transparent (white without alpha).
     mask_bg: Color | None = None
     border: Border = Border()
+    #: a colour or image mixed over the image (imgix ``blend``), before ``watermark``.
+    blend: Blend | None = None
+    #: text drawn over the image (imgix ``txt``), after ``watermark``.
+    text: Text | None = None
+    #: an image whose alpha (or, without alpha, its lightness) masks the output, like ``mask``.
+    mask_image: str | None = None
 
     @property
     def adds_alpha(self) -> bool:
         """Whether these effects leave transparent pixels (so auto formats keep alpha)."""
         border = self.border
         rounded = border.sides.any and border.radius != Corners()
-        masked = self.mask is not None and (self.mask_bg is None or not self.mask_bg.opaque)
+        shaped = self.mask is not None or self.mask_image is not None
+        masked = shaped and (self.mask_bg is None or not self.mask_bg.opaque)
         return masked or rounded
 
 
@@ -306,5 +340,10 @@ class RenderSpec:
         """Other images this render draws (role -> path in the main source's origin): a
         watermark, a blend image, a mask. Located and read with the main source, and part
         of the ETag."""
-        mark = self.effects.watermark
-        return {} if mark is None else {WATERMARK: mark.path}
+        effects = self.effects
+        named = {
+            WATERMARK: None if effects.watermark is None else effects.watermark.source,
+            BLEND: None if effects.blend is None else effects.blend.image,
+            MASK: effects.mask_image,
+        }
+        return {role: path for role, path in named.items() if path is not None}

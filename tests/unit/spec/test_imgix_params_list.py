@@ -15,7 +15,8 @@ import pytest
 
 from enlarger.errors import InvalidParameter
 from enlarger.spec import args
-from enlarger.spec.imgix import IGNORED, PARAMETERS, Param, parse
+from enlarger.spec.imgix import IGNORED, PARAMETERS, parse
+from enlarger.spec.imgix_param import Param
 from tests.support.services import require
 
 PARAMETERS_JSON = (
@@ -32,6 +33,15 @@ SUGGESTED_IS_STRICT = {
     *(f"border-{side}" for side in ("top", "right", "bottom", "left")),
     *("pad", *(f"pad-{side}" for side in ("top", "right", "bottom", "left"))),
     *("trim-tol", "trim-md", "trim-sd", "trim-pad"),
+    *("mark-alpha", "mark-pad", "mark-scale", "mark-x", "blend-pad", "blend-x", "blend-y"),
+    *("txt-pad", "txt-shad", "txt-width"),
+}
+#: imgix suggests only a lower bound; ours also has an upper one that bounds the cost.
+BOUNDED_FOR_COST = {
+    "txt-size": (1, 512),
+    "txt-line": (0, 50),
+    "txt-lead": (0, 512),
+    "txt-track": (-4, 100),
 }
 
 
@@ -109,6 +119,11 @@ def test_ranges_match(imgix: dict[str, Any], param: Param) -> None:
     assert isinstance(param.arg, args.Integer | args.Number)
     (published,) = imgix["parameters"][param.name]["expects"]
     assert isinstance(param.arg, args.Integer) is (published["type"] == "integer")
+    if param.name in BOUNDED_FOR_COST:
+        low, high = BOUNDED_FOR_COST[param.name]
+        assert published["suggested_range"]["min"] <= low
+        assert (param.arg.range.min, param.arg.range.max) == (low, high)
+        return
     key = "suggested_range" if param.name in SUGGESTED_IS_STRICT else "strict_range"
     assert_range(param.arg.range, published[key])
 

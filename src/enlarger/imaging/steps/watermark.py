@@ -1,28 +1,24 @@
 """Step: a watermark from another source drawn over the output (``effects.watermark``).
 
-The mark is decoded upright with libvips' ``thumbnail`` at its final size (its own, or
-fitted within ``w_share`` x ``h_share`` of the output), made sRGB with alpha, its alpha
-scaled by ``opacity``, and composited "over" at every position. Positions and tiling
-follow thumbor's watermark filter: an offset from the start or end edge, centred, or
-repeated with the leftover space spread between the copies. Returns at once without
-``effects.watermark``.
+The mark is decoded upright with libvips' ``thumbnail`` at its final size: its own,
+fitted within ``w_share`` x ``h_share`` of the output, or fitted to its ``w`` x ``h``
+box by ``fit`` (``layers.decode_in_box``); then turned by ``rotation`` (transparent
+corners), its alpha scaled by ``opacity``, and composited "over" at every position.
+Positions and tiling follow thumbor's watermark filter: an offset from the start or end
+edge, centred, or repeated with the leftover space spread between the copies. Returns
+at once without ``effects.watermark``, or on outputs smaller than ``min_w`` x ``min_h``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from enlarger.imaging.colours import with_alpha
-from enlarger.imaging.probe import probe
+from enlarger.imaging import layers
 from enlarger.imaging.state import Run
-from enlarger.imaging.steps.colour import to_working_space
-from enlarger.imaging.thumbnail import thumbnail
-from enlarger.spec.model import WATERMARK, Extent, MarkPlacement, Watermark
+from enlarger.spec.model import WATERMARK, MarkPlacement, Watermark
 
 #: tiling both ways draws at most this many copies per side once the grid passes 100.
 _MOST_TILES_PER_SIDE = 6
-#: the gap between copies when fewer than two fit along a side (thumbor's).
-_NARROW_GAP = 10
 
 
 def watermark(run: Run) -> Run:
@@ -30,29 +26,29 @@ def watermark(run: Run) -> Run:
     if mark_spec is None:
         return run
     image = run.image
+    if image.width < mark_spec.min_w or image.height < mark_spec.min_h:
+        return run
     mark = _decoded_mark(run.extras[WATERMARK], mark_spec, image.width, image.height)
-    xs = _positions(mark_spec.x, mark_spec.x_offset, image.width, mark.width)
-    ys = _positions(mark_spec.y, mark_spec.y_offset, image.height, mark.height)
+    xs = layers.positions(mark_spec.x, mark_spec.x_offset, image.width, mark.width)
+    ys = layers.positions(mark_spec.y, mark_spec.y_offset, image.height, mark.height)
     tiled = mark_spec.x is mark_spec.y is MarkPlacement.TILE
     if tiled and len(xs) * len(ys) > 100:
-        xs = _spread(image.width, mark.width, min(_MOST_TILES_PER_SIDE, len(xs)))
-        ys = _spread(image.height, mark.height, min(_MOST_TILES_PER_SIDE, len(ys)))
+        xs = layers.spread(image.width, mark.width, min(_MOST_TILES_PER_SIDE, len(xs)))
+        ys = layers.spread(image.height, mark.height, min(_MOST_TILES_PER_SIDE, len(ys)))
     spots = [(x, y) for x in xs for y in ys]
-    return run.with_image(_composite(image, mark, spots))
+    return run.with_image(layers.draw_over(image, mark, spots))
 
 
 def _decoded_mark(data: bytes, mark: Watermark, width: int, height: int) -> Any:
-    facts = probe(data)
-    size = fitted_size(
-        (facts.oriented_width, facts.oriented_height), (width, height), mark.w_share, mark.h_share
-    )
-    decoded = to_working_space(thumbnail(data, facts, *size), keep_profile=False, colour=True)
-    decoded = with_alpha(decoded)
-    if mark.opacity >= 1:
-        return decoded
-    colour = decoded.extract_band(0, n=3)
-    alpha = (decoded.extract_band(3) * mark.opacity).cast("uchar")
-    return colour.bandjoin(alpha)
+    if mark.w is not None or mark.h is not None:
+        box = layers.box_of(mark.w, mark.h, (width, height))
+        decoded = layers.decode_in_box(data, box, mark.fit)
+    else:
+        size = fitted_size(layers.own_size(data), (width, height), mark.w_share, mark.h_share)
+        decoded = layers.decode(data, size)
+    if mark.rotation:
+        decoded = decoded.similarity(angle=-mark.rotation, background=[0, 0, 0, 0]).cast("uchar")
+    return layers.scale_alpha(decoded, mark.opacity)
 
 
 def fitted_size(
@@ -66,37 +62,3 @@ def fitted_size(
     if mark[0] / most_w >= mark[1] / most_h:
         return max(1, round(most_w)), max(1, round(mark[1] * most_w / mark[0]))
     return max(1, round(mark[0] * most_h / mark[1])), max(1, round(most_h))
-
-
-def _positions(place: MarkPlacement, offset: Extent, length: int, mark: int) -> list[int]:
-    """Where copies start along one side of ``length`` px for a mark ``mark`` px long."""
-    if place is MarkPlacement.CENTER:
-        return [(length - mark) // 2]
-    if place is MarkPlacement.TILE:
-        count, spare = divmod(length, mark)
-        if length / mark < 2:
-            count, spare = -(-length // mark), _NARROW_GAP
-        return _spread(length, mark, count, spare)
-    shift = round(offset.value * length + 1e-5) if offset.relative else int(offset.value)
-    return [length - mark - shift if place is MarkPlacement.END else shift]
-
-
-def _spread(length: int, mark: int, count: int, spare: int | None = None) -> list[int]:
-    """``count`` copies with the ``spare`` pixels (by default what they leave) between."""
-    spare = length - count * mark if spare is None else spare
-    gap = spare // (max(count, 2) - 1)
-    return [index * (gap + mark) for index in range(count)]
-
-
-def _composite(image: Any, mark: Any, spots: list[tuple[int, int]]) -> Any:
-    """``mark`` over ``image`` at each spot; ``image`` keeps its bands (grey becomes sRGB)."""
-    base = image if image.bands >= 3 else image.colourspace("srgb")
-    opaque = not base.hasalpha()
-    base = with_alpha(base)
-    drawn = base.composite(
-        [mark] * len(spots),
-        ["over"] * len(spots),
-        x=[x for x, _ in spots],
-        y=[y for _, y in spots],
-    ).cast("uchar")
-    return drawn.extract_band(0, n=3) if opaque else drawn

@@ -8,12 +8,22 @@ so tests can compare them with a dialect's published list.
 
 One module per kind of value: ``numbers``, ``lengths`` (pixels or fractions, ``rect``),
 ``choices`` (words from a fixed set), ``colours``, ``text`` (file names, base64url),
-``lists`` (pairs, corner radii).
+``lists`` (pairs, corner radii), ``layers`` (overlay images, text, fonts, alignments).
 """
 
 from enlarger.spec.args.base import Arg
 from enlarger.spec.args.choices import Boolean, Choice, ChoiceList, IntegerChoice
 from enlarger.spec.args.colours import COLOR_KEYWORDS, ColorArg, hex_color
+from enlarger.spec.args.layers import (
+    Align,
+    ClipArg,
+    ColourOrImage,
+    FontArg,
+    ImagePath,
+    OverlayText,
+    ShapeOrImage,
+    Word,
+)
 from enlarger.spec.args.lengths import Length, Position, RectArg
 from enlarger.spec.args.lists import CornersArg, Pair
 from enlarger.spec.args.numbers import (
@@ -39,25 +49,33 @@ __all__ = [
     "UNIT",
     "UNIT_LENGTH",
     "UNIT_SCALAR",
+    "Align",
     "Angle",
     "Arg",
     "Boolean",
     "Choice",
     "ChoiceList",
+    "ClipArg",
     "ColorArg",
+    "ColourOrImage",
     "CornersArg",
     "CssIdentifier",
     "Filename",
+    "FontArg",
     "FrameSpan",
+    "ImagePath",
     "Integer",
     "IntegerChoice",
     "Length",
     "Number",
+    "OverlayText",
     "Pair",
     "Position",
     "Range",
     "Ratio",
     "RectArg",
+    "ShapeOrImage",
+    "Word",
     "decode_base64url",
     "format_number",
     "hex_color",

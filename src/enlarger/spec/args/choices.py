@@ -53,14 +53,20 @@ class Choice(Generic[E]):
     synonyms: Mapping[str, E] = field(default_factory=dict)
     #: read values regardless of case (imgix's ``ch=Width,DPR`` for ``width,dpr``).
     casefold: bool = False
+    #: the members this parameter takes, when not all of the enum's (empty: all).
+    only: frozenset[E] = frozenset()
+
+    @property
+    def members(self) -> list[E]:
+        return [m for m in self.enum if not self.only or m in self.only]
 
     @property
     def words(self) -> Mapping[str, E]:
-        return {**{str(m.value): m for m in self.enum}, **self.synonyms}
+        return {**{str(m.value): m for m in self.members}, **self.synonyms}
 
     @property
     def expected(self) -> str:
-        return _choices([str(m.value) for m in self.enum], self.unsupported)
+        return _choices([str(m.value) for m in self.members], self.unsupported)
 
     def parse(self, parameter: str, raw: str) -> E:
         member = self.words.get(raw.lower() if self.casefold else raw)
