@@ -37,6 +37,7 @@ from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.http.thumbor import thumbor_routes
 from enlarger.http.webhooks import webhook_routes
 from enlarger.imaging import writable_formats
+from enlarger.ingest.orphans import sweeping_orphans
 from enlarger.jobs.worker import embedded_worker, running
 from enlarger.optimize.sweeper import sweeping
 from enlarger.origins.local import WebFolder
@@ -86,6 +87,12 @@ def build_app(settings: Settings) -> Starlette:
         lambda: running(worker),
         lambda: sweeping(
             lambda: services.store, services.sessions, settings.optimize.sweep_interval_s
+        ),
+        lambda: sweeping_orphans(
+            lambda: services.store,
+            services.sessions,
+            settings.ingest.orphan_grace_s,
+            settings.ingest.orphan_sweep_interval_s,
         ),
     ]
     middleware = [Middleware(UnexpectedErrors)]
