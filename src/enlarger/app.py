@@ -28,7 +28,9 @@ from enlarger.http.errors import EXCEPTION_HANDLERS, UnexpectedErrors
 from enlarger.http.health import health_routes
 from enlarger.http.images import upload_api
 from enlarger.http.jobs import job_routes
+from enlarger.http.methods import one_route_per_path
 from enlarger.http.metrics import Metrics, metrics_routes
+from enlarger.http.openapi import openapi_routes
 from enlarger.http.optimize import optimize_api
 from enlarger.http.pool import RenderPool
 from enlarger.http.presets import preset_routes
@@ -78,6 +80,7 @@ def build_app(settings: Settings) -> Starlette:
         *webhook_routes(services.sessions, authorize, worker.dispatch),
         *purge_routes(results, authorize),
         *metrics_routes(metrics),
+        *openapi_routes(),
         *preset_routes(settings.presets, services.preset_specs, authorize),
         *url_dialects(settings, services, folder, renderer, thumbor),  # catch-all: keep last
     ]
@@ -100,7 +103,7 @@ def build_app(settings: Settings) -> Starlette:
         middleware.insert(0, Middleware(AllowOrigin, origin=settings.server.cors_origin))
     middleware.insert(0, Middleware(AccessLog, metrics=metrics))
     app = Starlette(
-        routes=routes,
+        routes=one_route_per_path(routes),
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan(components),

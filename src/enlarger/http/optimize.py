@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -141,12 +142,18 @@ class OptimizeAPI:
         if _content_type(request) != "multipart/form-data":
             raise ClientError("expected a multipart/form-data body with fields file and data")
         body = limited(request, self._settings.ingest.max_upload_bytes + MULTIPART_OVERHEAD)
-        async with body.form(max_files=1, max_fields=8) as form:
+        try:
+            form = await body.form(max_files=1, max_fields=8)
+        except HTTPException as exc:  # Starlette's multipart parser: answered in Kraken's shape
+            raise ClientError(f"the multipart body is malformed: {clipped(exc.detail)}") from None
+        try:
             upload, data = form.get("file"), form.get("data")
             if not isinstance(upload, UploadFile):
                 raise ClientError('missing form field "file" (the image)', field="file")
             raw = _json_object(parse_json(data if isinstance(data, str) else "{}", "the options"))
             return raw, await upload.read(), upload.filename
+        finally:
+            await form.close()
 
     async def _optimize(
         self,
