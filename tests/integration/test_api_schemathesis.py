@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -62,7 +63,7 @@ schema = schemathesis.openapi.from_dict(openapi_document())
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_keeps_its_description(
-    case: schemathesis.Case, live_server: tuple[str, str]
+    case: schemathesis.Case[Any], live_server: tuple[str, str]
 ) -> None:
     base_url, key = live_server
     case.call_and_validate(

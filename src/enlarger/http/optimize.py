@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -29,7 +28,7 @@ from enlarger.http.errors import enlarger_error_response
 from enlarger.http.json_body import parse_json, read_json
 from enlarger.http.pool import RenderPool
 from enlarger.http.sessions import in_session
-from enlarger.http.upload_body import MULTIPART_OVERHEAD
+from enlarger.http.upload_body import MULTIPART_OVERHEAD, parsed_form
 from enlarger.ingest.fetch import fetch_image
 from enlarger.optimize.request import parse_request, safe_file_name
 from enlarger.optimize.results import MEDIA_TYPES, result_key
@@ -142,10 +141,7 @@ class OptimizeAPI:
         if _content_type(request) != "multipart/form-data":
             raise ClientError("expected a multipart/form-data body with fields file and data")
         body = limited(request, self._settings.ingest.max_upload_bytes + MULTIPART_OVERHEAD)
-        try:
-            form = await body.form(max_files=1, max_fields=8)
-        except HTTPException as exc:  # Starlette's multipart parser: answered in Kraken's shape
-            raise ClientError(f"the multipart body is malformed: {clipped(exc.detail)}") from None
+        form = await parsed_form(body)  # a malformed one is a ClientError: Kraken's shape
         try:
             upload, data = form.get("file"), form.get("data")
             if not isinstance(upload, UploadFile):

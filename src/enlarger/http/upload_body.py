@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
-from enlarger.errors import ClientError
+from enlarger.errors import ClientError, clipped
 from enlarger.http.body_limit import limited
 from enlarger.http.json_body import MAX_JSON_BYTES, read_json
 
@@ -68,7 +70,8 @@ async def _json_import(request: Request) -> tuple[str, str | None]:
 
 
 async def _form_file(request: Request, callback: str | None) -> tuple[bytes, str | None]:
-    async with request.form(max_files=1, max_fields=8) as form:
+    form = await parsed_form(request)
+    try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise ClientError('missing form field "file" (the image)', field="file")
@@ -76,3 +79,15 @@ async def _form_file(request: Request, callback: str | None) -> tuple[bytes, str
         if isinstance(field, str) and field:
             callback = field
         return await upload.read(), callback
+    finally:
+        await form.close()
+
+
+async def parsed_form(request: Request) -> FormData:
+    """The request's multipart form (one file, a few fields; the caller closes it); a 400
+    when it is malformed, whether or not Starlette's app is there to say so."""
+    try:
+        return await request.form(max_files=1, max_fields=8)
+    except (MultiPartException, HTTPException) as exc:
+        detail = exc.message if isinstance(exc, MultiPartException) else exc.detail
+        raise ClientError(f"the multipart body is malformed: {clipped(detail)}") from None
