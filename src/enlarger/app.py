@@ -28,7 +28,9 @@ from enlarger.http.errors import EXCEPTION_HANDLERS, UnexpectedErrors
 from enlarger.http.health import health_routes
 from enlarger.http.images import upload_api
 from enlarger.http.jobs import job_routes
+from enlarger.http.methods import one_route_per_path
 from enlarger.http.metrics import Metrics, metrics_routes
+from enlarger.http.openapi import openapi_routes
 from enlarger.http.optimize import optimize_api
 from enlarger.http.pool import RenderPool
 from enlarger.http.presets import preset_routes
@@ -37,6 +39,7 @@ from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.http.thumbor import thumbor_routes
 from enlarger.http.webhooks import webhook_routes
 from enlarger.imaging import writable_formats
+from enlarger.ingest.orphans import sweeping_orphans
 from enlarger.jobs.worker import embedded_worker, running
 from enlarger.optimize.sweeper import sweeping
 from enlarger.origins.local import WebFolder
@@ -79,6 +82,7 @@ def build_app(settings: Settings) -> Starlette:
         *webhook_routes(services.sessions, authorize, worker.dispatch),
         *purge_routes(results, authorize),
         *metrics_routes(metrics),
+        *openapi_routes(),
         *preset_routes(settings.presets, services.preset_specs, authorize),
         *url_dialects(settings, services, folder, renderer, thumbor),  # catch-all: keep last
     ]
@@ -89,13 +93,19 @@ def build_app(settings: Settings) -> Starlette:
         lambda: sweeping(
             lambda: services.store, services.sessions, settings.optimize.sweep_interval_s
         ),
+        lambda: sweeping_orphans(
+            lambda: services.store,
+            services.sessions,
+            settings.ingest.orphan_grace_s,
+            settings.ingest.orphan_sweep_interval_s,
+        ),
     ]
     middleware = [Middleware(UnexpectedErrors)]
     if settings.server.cors_origin:
         middleware.insert(0, Middleware(AllowOrigin, origin=settings.server.cors_origin))
     middleware.insert(0, Middleware(AccessLog, metrics=metrics))
     app = Starlette(
-        routes=routes,
+        routes=one_route_per_path(routes),
         middleware=middleware,
         exception_handlers=EXCEPTION_HANDLERS,
         lifespan=lifespan(components),

@@ -10,6 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+#: how many characters of a client's value an error quotes back: enough to recognise it,
+#: never enough to let a huge value inflate the error body.
+QUOTED_CHARS = 64
+#: the longest message or text detail any error body carries, whatever built it.
+MAX_ERROR_TEXT = 1024
+
+
+def clipped(value: str, limit: int = QUOTED_CHARS) -> str:
+    """``value``, cut to ``limit`` characters (the cut marked with "...")."""
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
 
 class EnlargerError(Exception):
     """Base of every expected error. ``report`` says whether operators should see it."""
@@ -24,8 +35,12 @@ class EnlargerError(Exception):
         self.details: Mapping[str, Any] = details
 
     def body(self) -> dict[str, Any]:
-        """The JSON body clients receive."""
-        return {"error": self.code, "message": self.message, **self.details}
+        """The JSON body clients receive; no text in it is longer than ``MAX_ERROR_TEXT``."""
+        details = {
+            name: clipped(value, MAX_ERROR_TEXT) if isinstance(value, str) else value
+            for name, value in self.details.items()
+        }
+        return {"error": self.code, "message": clipped(self.message, MAX_ERROR_TEXT), **details}
 
 
 class ClientError(EnlargerError):
@@ -40,6 +55,7 @@ class InvalidParameter(ClientError):
     code = "invalid_parameter"
 
     def __init__(self, parameter: str, expected: str, given: str) -> None:
+        parameter, given = clipped(parameter), clipped(given)
         super().__init__(
             f"parameter {parameter!r}: expected {expected}, got {given!r}",
             parameter=parameter,

@@ -187,6 +187,11 @@ class IngestSettings(Section):
     public_url: str = ""
     #: HMAC-SHA256 key that signs webhook events; empty: events are sent unsigned.
     webhook_secret: str = ""
+    #: seconds a stored original or derivative with no image row is kept before the orphan
+    #: sweeper removes it (longer than any upload takes between its write and its commit).
+    orphan_grace_s: Annotated[float, POSITIVE] = 3600.0
+    #: seconds between orphan sweeps in ``enlarger serve`` (each lists every original).
+    orphan_sweep_interval_s: Annotated[float, POSITIVE] = 6 * 3600.0
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.jobs import JobReport, enqueue, job_report
 from enlarger.catalog.models import Job, JobStatus, utcnow
+from enlarger.jobs.delays import bucket_queue_name
 from enlarger.jobs.runner import LOST_WORKER
 from enlarger.jobs.worker import Worker, build_queue
 from enlarger.settings import Settings
@@ -276,3 +277,26 @@ def test_a_job_orphaned_without_any_redelivery_is_finished(harness: Harness) -> 
     assert (report.status, report.attempts) == ("done", 2)
     assert [(e["attempt"], e["error"]) for e in report.errors] == [(1, LOST_WORKER)]
     assert len(harness.starts()) == 1
+
+
+@pytest.mark.parametrize("harness", ["rabbitmq"], indirect=True)  # the embedded one polls
+def test_a_short_retry_does_not_wait_behind_a_long_one(harness: Harness) -> None:
+    """A job due in 6 s is published first, one due in 1.5 s after it: the short one runs
+    on time (one delay queue would have held it behind the long one's 6 s)."""
+    long_wait, short_wait = harness.enqueue(2)
+    published = utcnow()
+    with harness.sessions.begin() as session:
+        for job_id, wait_s in ((long_wait, 6.0), (short_wait, 1.5)):
+            due = published + dt.timedelta(seconds=wait_s)
+            session.execute(update(Job).where(Job.id == job_id).values(run_after=due))
+    with harness.worker():
+        reports = harness.wait_finished([long_wait, short_wait])
+    started = {job_id: reports[job_id].started_at for job_id in (long_wait, short_wait)}
+    short_started, long_started = started[short_wait], started[long_wait]
+    assert short_started is not None
+    assert long_started is not None
+    assert short_started < long_started
+    assert 1.5 <= (short_started - published).total_seconds() < 4.0
+    assert (long_started - published).total_seconds() >= 6.0
+    queue = harness.settings.jobs.queue_name
+    assert queue_depth(bucket_queue_name(queue, 1)) == 0

@@ -13,6 +13,7 @@ from PIL import Image as PILImage
 from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.derivatives import list_derivatives
+from enlarger.catalog.images import delete_image
 from enlarger.catalog.jobs import enqueue, job_report
 from enlarger.catalog.models import Image
 from enlarger.errors import ConfigError
@@ -23,7 +24,7 @@ from enlarger.services import open_services
 from enlarger.settings import DEFAULT_PRESETS, Settings
 from enlarger.spec.canonical import canonical
 from enlarger.storage import ObjectStore, open_store
-from enlarger.storage.keys import original_key
+from enlarger.storage.keys import derivatives_prefix, original_key
 from tests.support.polling import wait_until
 
 #: preset -> (Pillow format, width, height) from a 1200x800 source with the default presets.
@@ -209,3 +210,50 @@ def test_the_default_presets_are_valid() -> None:
 
 async def _keys(store: ObjectStore, prefix: str) -> list[str]:
     return [info.key async for info in store.list(prefix)]
+
+
+class DeletingOnFirstPut:
+    """The real store, except that the job's first write first deletes its image as
+    ``DELETE /v1/images/{id}`` does (rows, then objects): the delete lands while the
+    conversion is under way, after its renders and before its objects are written."""
+
+    def __init__(self, catalogue: Catalogue, image: Image) -> None:
+        self._catalogue = catalogue
+        self._image = image
+        self._deleted = False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._catalogue.store, name)
+
+    async def put(self, key: str, data: bytes, content_type: str | None = None) -> None:
+        if not self._deleted:
+            self._deleted = True
+            with self._catalogue.sessions.begin() as session:
+                delete_image(session, self._image.id)
+            await self._catalogue.store.delete(self._image.original_key)
+            await self._catalogue.store.delete_prefix(derivatives_prefix(self._image.sha256))
+        await self._catalogue.store.put(key, data, content_type)
+
+
+def test_an_image_deleted_during_its_conversion_leaves_no_derivative(
+    catalogue: Catalogue,
+) -> None:
+    image = catalogue.add_image(photo(120, 80))
+    job_id = catalogue.enqueue(image.id)
+    store = DeletingOnFirstPut(catalogue, image)
+    queue = build_queue(catalogue.settings, catalogue.sessions, lambda: store)  # type: ignore[arg-type,return-value]
+    worker = Worker(queue, 1)
+    worker.start()
+    try:
+        wait_until(lambda: catalogue.status(job_id) in {"done", "failed"}, f"job {job_id}")
+    finally:
+        worker.stop()
+    with catalogue.sessions() as session:
+        report = job_report(session, job_id)
+        assert list_derivatives(session, image.id) == []
+    assert report is not None
+    assert report.status == "failed"
+    assert report.last_error is not None
+    assert "was deleted during its conversion" in report.last_error
+    assert asyncio.run(_keys(catalogue.store, "derivatives")) == []
+    assert asyncio.run(_keys(catalogue.store, "originals")) == []

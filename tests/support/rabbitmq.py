@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import kombu
 import pytest
 
+from enlarger.jobs.delays import BUCKETS_S, bucket_queue_name
 from tests.support.services import require_port
 
 BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
@@ -28,5 +29,6 @@ def rabbitmq_queue() -> Iterator[str]:
     yield name
     with kombu.Connection(BROKER_URL) as connection:
         channel = connection.default_channel
-        for queue in (name, f"{name}.delay", f"{name}.dead"):
+        buckets = [bucket_queue_name(name, bucket_s) for bucket_s in BUCKETS_S]
+        for queue in (name, f"{name}.dead", *buckets):
             channel.queue_delete(queue=queue)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +23,23 @@ def get_image(session: Session, image_id: str) -> Image | None:
     return session.get(Image, image_id)
 
 
+def image_exists(session: Session, image_id: str, lock: bool = False) -> bool:
+    """Whether ``image_id`` has a row; ``lock`` holds the row until the transaction ends
+    (PostgreSQL; SQLite's write transactions already run one at a time), so a concurrent
+    delete waits for it."""
+    query = select(Image.id).where(Image.id == image_id)
+    return session.scalar(query.with_for_update() if lock else query) is not None
+
+
 def find_image_by_sha256(session: Session, sha256: str) -> Image | None:
     return session.scalar(select(Image).where(Image.sha256 == sha256))
+
+
+def recorded_sha256s(session: Session, sha256s: Collection[str]) -> set[str]:
+    """Which of ``sha256s`` have an image row."""
+    if not sha256s:
+        return set()
+    return set(session.scalars(select(Image.sha256).where(Image.sha256.in_(list(sha256s)))))
 
 
 def add_image(session: Session, image: Image) -> None:

@@ -14,6 +14,7 @@ from enlarger.cli import (
     render,
     replay,
     serve,
+    sweep,
     sync,
     upload,
     warm,
@@ -33,6 +34,7 @@ app = typer.Typer(
 serve.register(app)
 render.register(app)
 sync.register(app)
+sweep.register(app)
 worker.register(app)
 upload.register(app)
 keys.register(app)

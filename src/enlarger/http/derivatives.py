@@ -13,7 +13,7 @@ from enlarger.catalog.derivatives import get_derivative
 from enlarger.catalog.images import get_image
 from enlarger.catalog.models import Derivative
 from enlarger.catalog.types import Session
-from enlarger.errors import NotFound
+from enlarger.errors import NotFound, clipped
 from enlarger.http.render import Renderer
 from enlarger.http.sessions import in_session
 from enlarger.ingest.image_views import latest_convert_job, preset_status
@@ -45,12 +45,14 @@ class DerivativeRoutes:
         image_id, name = request.path_params["image_id"], request.path_params["preset"]
         spec = self._services.preset_specs.get(name)
         if spec is None:
-            raise NotFound(f"no preset named {name!r}", presets=sorted(self._settings.presets))
+            raise NotFound(
+                f"no preset named {clipped(name)!r}", presets=sorted(self._settings.presets)
+            )
 
         def lookup(session: Session) -> Derivative:
             image = get_image(session, image_id)
             if image is None:
-                raise NotFound(f"no image with id {image_id!r}", id=image_id)
+                raise NotFound(f"no image with id {clipped(image_id)!r}", id=clipped(image_id))
             derivative = get_derivative(session, image.id, name)
             found = [] if derivative is None else [derivative]
             status = preset_status({name: spec}, found, latest_convert_job(session, image.id))
@@ -64,7 +66,9 @@ class DerivativeRoutes:
         try:
             data = await self._services.store.get(derivative.object_key)
         except ObjectNotFound:
-            raise NotFound(f"preset {name!r} of image {image_id!r} is missing") from None
+            raise NotFound(
+                f"preset {clipped(name)!r} of image {clipped(image_id)!r} is missing"
+            ) from None
         headers = {
             "content-type": _media_type(derivative.format),
             "cache-control": self._settings.server.cache_control,

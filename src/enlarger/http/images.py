@@ -18,9 +18,10 @@ from starlette.routing import Route
 from enlarger.catalog.images import PageCursor, delete_image, get_image, newest_images
 from enlarger.catalog.models import Image
 from enlarger.catalog.types import Session
-from enlarger.errors import ClientError, NotFound
+from enlarger.errors import ClientError, NotFound, clipped
 from enlarger.http.auth import Authorize
 from enlarger.http.inflight import InFlight
+from enlarger.http.json_body import parse_json
 from enlarger.http.pool import RenderPool
 from enlarger.http.sessions import in_session, in_transaction
 from enlarger.http.upload_body import bytes_held, read_upload_body
@@ -84,7 +85,7 @@ class ImagesAPI:
     async def _existing(self, image_id: str) -> Image:
         image = await self._read(lambda session: get_image(session, image_id))
         if image is None:
-            raise NotFound(f"no image with id {image_id!r}", id=image_id)
+            raise NotFound(f"no image with id {clipped(image_id)!r}", id=clipped(image_id))
         return image
 
     async def delete(self, request: Request) -> Response:
@@ -133,7 +134,7 @@ def _page_size(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_PAGE
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
-        raise ClientError(f"limit must be a whole number from 1 to {MAX_PAGE}", given=raw)
+        raise ClientError(f"limit must be a whole number from 1 to {MAX_PAGE}", given=clipped(raw))
     return int(raw)
 
 
@@ -146,10 +147,11 @@ def _decode_cursor(raw: str | None) -> PageCursor | None:
     if raw is None:
         return None
     try:
-        created, image_id = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        created, image_id = parse_json(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         moment = dt.datetime.fromisoformat(created)
         if not isinstance(image_id, str) or moment.tzinfo is None:
             raise ValueError(raw)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ClientError("cursor is not one this server gave out", given=raw) from None
+        moment.astimezone(dt.UTC)  # the catalog compares in UTC: a date it cannot shift is bad
+    except (ValueError, TypeError, OverflowError, binascii.Error, ClientError):
+        raise ClientError("cursor is not one this server gave out", given=clipped(raw)) from None
     return moment, image_id

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from enlarger.catalog.jobs import job_report
 from enlarger.catalog.types import Session, sessionmaker
-from enlarger.errors import NotFound
+from enlarger.errors import NotFound, clipped
 from enlarger.http.auth import Authorize
 from enlarger.http.sessions import in_session
 
@@ -19,7 +19,7 @@ def job_routes(sessions: sessionmaker[Session], authorize: Authorize) -> list[Ro
         job_id = request.path_params["job_id"]
         report = await in_session(sessions, lambda session: job_report(session, job_id))
         if report is None:
-            raise NotFound(f"no job with id {job_id!r}", id=job_id)
+            raise NotFound(f"no job with id {clipped(job_id)!r}", id=clipped(job_id))
         return JSONResponse(report.as_dict())
 
     return [Route("/v1/jobs/{job_id}", show, methods=["GET"])]

@@ -11,7 +11,6 @@ has Kraken's shape, ``{"success": false, "message": ...}``, plus Enlarger's ``er
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,11 +22,13 @@ from starlette.routing import Route
 
 from enlarger.catalog.models import ApiKey, utcnow
 from enlarger.catalog.optimizations import get_optimization, month_usage, monthly_quota
-from enlarger.errors import ClientError, EnlargerError, Expired, InvalidParameter, NotFound
+from enlarger.errors import ClientError, EnlargerError, Expired, InvalidParameter, NotFound, clipped
+from enlarger.http.body_limit import limited
 from enlarger.http.errors import enlarger_error_response
+from enlarger.http.json_body import parse_json, read_json
 from enlarger.http.pool import RenderPool
 from enlarger.http.sessions import in_session
-from enlarger.http.upload_body import MAX_JSON_BYTES, MULTIPART_OVERHEAD, limited
+from enlarger.http.upload_body import MULTIPART_OVERHEAD, parsed_form
 from enlarger.ingest.fetch import fetch_image
 from enlarger.optimize.request import parse_request, safe_file_name
 from enlarger.optimize.results import MEDIA_TYPES, result_key
@@ -118,13 +119,17 @@ class OptimizeAPI:
             self._services.sessions, lambda s: get_optimization(s, optimization_id)
         )
         if row is None:
-            raise NotFound(f"no optimization {optimization_id!r}", id=optimization_id)
+            raise NotFound(
+                f"no optimization {clipped(optimization_id)!r}", id=clipped(optimization_id)
+            )
         if row.swept_at is not None or (row.expires_at is not None and row.expires_at <= utcnow()):
             raise Expired("this result has expired and was removed", id=optimization_id)
         try:
             data = await self._services.store.get(result_key(optimization_id, name))
         except (ObjectNotFound, ValueError):
-            raise NotFound(f"no file {name!r} in this result", id=optimization_id) from None
+            raise NotFound(
+                f"no file {clipped(name)!r} in this result", id=clipped(optimization_id)
+            ) from None
         media_type = MEDIA_TYPES.get(name.rpartition(".")[2], "application/octet-stream")
         return Response(data, media_type=media_type, headers={"cache-control": "private"})
 
@@ -136,12 +141,15 @@ class OptimizeAPI:
         if _content_type(request) != "multipart/form-data":
             raise ClientError("expected a multipart/form-data body with fields file and data")
         body = limited(request, self._settings.ingest.max_upload_bytes + MULTIPART_OVERHEAD)
-        async with body.form(max_files=1, max_fields=8) as form:
+        form = await parsed_form(body)  # a malformed one is a ClientError: Kraken's shape
+        try:
             upload, data = form.get("file"), form.get("data")
             if not isinstance(upload, UploadFile):
                 raise ClientError('missing form field "file" (the image)', field="file")
-            raw = _json_object(data if isinstance(data, str) else "{}")
+            raw = _json_object(parse_json(data if isinstance(data, str) else "{}", "the options"))
             return raw, await upload.read(), upload.filename
+        finally:
+            await form.close()
 
     async def _optimize(
         self,
@@ -187,14 +195,10 @@ def _content_type(request: Request) -> str:
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
-    return _json_object((await limited(request, MAX_JSON_BYTES).body()).decode("utf-8", "replace"))
+    return _json_object(await read_json(request, "the options"))
 
 
-def _json_object(text: str) -> dict[str, Any]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ClientError(f"the options are not valid JSON: {exc}") from None
+def _json_object(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ClientError("the options must be a JSON object")
     return document

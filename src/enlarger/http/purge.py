@@ -17,7 +17,7 @@ from starlette.routing import Route
 from enlarger.cache import LayeredResults
 from enlarger.errors import InvalidParameter
 from enlarger.http.auth import Authorize
-from enlarger.http.upload_body import MAX_JSON_BYTES, limited
+from enlarger.http.json_body import read_json
 
 EXPECTED = 'a JSON object {"url": "/path/of/source"} or {"image_id": "..."}'
 MAX_NAME = 4096
@@ -26,19 +26,16 @@ MAX_NAME = 4096
 def purge_routes(results: LayeredResults, authorize: Authorize) -> list[Route]:
     async def purge(request: Request) -> Response:
         await authorize(request)
-        source = source_named(await limited(request, MAX_JSON_BYTES).body())
+        source = source_named(await read_json(request))
         await results.purge(source)
         return JSONResponse({"purged": source})
 
     return [Route("/v1/purge", purge, methods=["POST"])]
 
 
-def source_named(body: bytes) -> str:
-    """The source's name in the result cache (its path as the render route sees it)."""
-    try:
-        fields = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidParameter("body", EXPECTED, body[:80].decode("utf-8", "replace")) from None
+def source_named(fields: object) -> str:
+    """The source's name in the result cache (its path as the render route sees it), from
+    the body's JSON value."""
     if isinstance(fields, dict) and len(fields) == 1:
         ((name, value),) = fields.items()
         if isinstance(value, str) and 0 < len(value) <= MAX_NAME:
@@ -48,4 +45,4 @@ def source_named(body: bytes) -> str:
                     return path
             elif name == "image_id" and "/" not in value:
                 return f"i/{value}"
-    raise InvalidParameter("body", EXPECTED, body[:80].decode("utf-8", "replace"))
+    raise InvalidParameter("body", EXPECTED, json.dumps(fields))

@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from enlarger.errors import ClientError, NotFound
+from enlarger.errors import ClientError, NotFound, clipped
 from enlarger.imaging import Sources
 from enlarger.origins.base import Origin, Source
 from enlarger.spec.model import RenderSpec
@@ -81,4 +81,4 @@ async def _locate_extra(origin: Origin, urls: Origin | None, role: str, path: st
     try:
         return await origin.locate(path)
     except NotFound:
-        raise NotFound(f"the {role} image {path!r} was not found", source=role) from None
+        raise NotFound(f"the {role} image {clipped(path)!r} was not found", source=role) from None

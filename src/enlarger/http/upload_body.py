@@ -5,18 +5,19 @@ query parameter. The byte limit is enforced while the body streams in (413).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
-from starlette.types import Message
 
-from enlarger.errors import ClientError, PayloadTooLarge
+from enlarger.errors import ClientError, clipped
+from enlarger.http.body_limit import limited
+from enlarger.http.json_body import MAX_JSON_BYTES, read_json
 
 #: room for multipart boundaries and part headers on top of the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
-MAX_JSON_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ async def read_upload_body(request: Request, max_bytes: int) -> UploadBody:
     content_type = _content_type(request)
     callback = request.query_params.get("callback_url")
     if content_type == "application/json":
-        url, callback = await _json_import(limited(request, MAX_JSON_BYTES))
+        url, callback = await _json_import(request)
         return UploadBody(None, url, callback)
     if content_type == "multipart/form-data":
         form = limited(request, max_bytes + MULTIPART_OVERHEAD)
@@ -56,34 +57,8 @@ def _content_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def limited(request: Request, limit: int) -> Request:
-    """The same request whose body reading stops with 413 past ``limit`` bytes."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    received = 0
-
-    async def receive() -> Message:
-        nonlocal received
-        message = await request.receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise _too_large(limit)
-        return message
-
-    return Request(request.scope, receive)
-
-
-def _too_large(limit: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"the request body is larger than {limit} bytes", limit=limit)
-
-
 async def _json_import(request: Request) -> tuple[str, str | None]:
-    try:
-        document = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ClientError(f"the body is not valid JSON: {exc}") from None
+    document = await read_json(request)
     if not isinstance(document, dict):
         raise ClientError('expected a JSON object like {"url": "https://..."}')
     url, callback = document.get("url"), document.get("callback_url")
@@ -95,7 +70,8 @@ async def _json_import(request: Request) -> tuple[str, str | None]:
 
 
 async def _form_file(request: Request, callback: str | None) -> tuple[bytes, str | None]:
-    async with request.form(max_files=1, max_fields=8) as form:
+    form = await parsed_form(request)
+    try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise ClientError('missing form field "file" (the image)', field="file")
@@ -103,3 +79,15 @@ async def _form_file(request: Request, callback: str | None) -> tuple[bytes, str
         if isinstance(field, str) and field:
             callback = field
         return await upload.read(), callback
+    finally:
+        await form.close()
+
+
+async def parsed_form(request: Request) -> FormData:
+    """The request's multipart form (one file, a few fields; the caller closes it); a 400
+    when it is malformed, whether or not Starlette's app is there to say so."""
+    try:
+        return await request.form(max_files=1, max_fields=8)
+    except (MultiPartException, HTTPException) as exc:
+        detail = exc.message if isinstance(exc, MultiPartException) else exc.detail
+        raise ClientError(f"the multipart body is malformed: {clipped(detail)}") from None

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from enlarger.catalog.jobs import enqueue, failed_jobs, get_job
 from enlarger.catalog.models import Job, JobStatus
 from enlarger.catalog.types import Session, sessionmaker
-from enlarger.errors import ClientError, NotFound
+from enlarger.errors import ClientError, NotFound, clipped
 from enlarger.http.auth import Authorize
 from enlarger.http.sessions import in_session, in_transaction
 from enlarger.webhooks.job import KIND
@@ -29,7 +29,9 @@ def webhook_routes(
         await authorize(request)
         raw = request.query_params.get("limit", "50")
         if not raw.isdigit() or not 1 <= int(raw) <= MAX_LISTED:
-            raise ClientError(f"limit must be a whole number from 1 to {MAX_LISTED}", given=raw)
+            raise ClientError(
+                f"limit must be a whole number from 1 to {MAX_LISTED}", given=clipped(raw)
+            )
         jobs = await in_session(sessions, lambda s: failed_jobs(s, KIND, int(raw)))
         return JSONResponse({"items": [_failed_json(job) for job in jobs]})
 
@@ -40,7 +42,7 @@ def webhook_routes(
         def again(session: Session) -> str:
             job = get_job(session, job_id)
             if job is None or job.kind != KIND:
-                raise NotFound(f"no webhook delivery {job_id!r}", id=job_id)
+                raise NotFound(f"no webhook delivery {clipped(job_id)!r}", id=clipped(job_id))
             if job.status != JobStatus.FAILED:
                 raise ClientError("only finally failed deliveries can be redelivered", id=job_id)
             return enqueue(session, KIND, dict(job.payload), image_id=job.image_id).id

@@ -3,7 +3,9 @@
 Order matters for consistency: the original is written to the store (and its replica)
 before the image row and its conversion job are committed in one transaction, so a row
 never points at a missing object. A crash in between leaves an orphan object that the
-next identical upload overwrites with the same bytes and records.
+next identical upload overwrites with the same bytes and records, or that the orphan
+sweeper (``ingest/orphans.py``) removes after a grace period; an upload checks its object
+is still there once its row commits.
 """
 
 from __future__ import annotations
@@ -92,9 +94,13 @@ class Ingestor:
         if existing is not None:
             return Ingested(existing, created=False, job_id=None)
         image = _describe(len(data), inspection, callback_url)
-        await self._store.put(image.original_key, data, inspection.validated.kind.media_type)
+        media_type = inspection.validated.kind.media_type
+        await self._store.put(image.original_key, data, media_type)
         ingested = await anyio.to_thread.run_sync(self._record, image)
         if ingested.created:
+            # An orphan sweep may have taken the object between the write and the commit.
+            if not await self._store.exists(image.original_key):
+                await self._store.put(image.original_key, data, media_type)
             self._dispatch()
         return ingested
 

@@ -3,14 +3,21 @@
 Idempotent: derivatives live at deterministic keys (overwritten with equal bytes on a
 re-run) and their rows are upserted per (image, preset), so running a job twice, or
 again after a worker died half-way, leaves one derivative per preset.
+
+An image deleted while its conversion runs: the job stops before its next preset, and
+once its objects are written it records them only if the image row is still there, holding
+that row until it commits (a concurrent delete waits and then removes them with the
+rest). When the row is gone the job deletes what it wrote, so no derivative outlives its
+image, and ends as a permanent failure.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from enlarger.catalog.derivatives import DerivativeRecord, upsert_derivative
-from enlarger.catalog.images import get_image
+from enlarger.catalog.images import get_image, image_exists
 from enlarger.imaging import render
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
 from enlarger.jobs.registry import HandlerRegistry, JobContext
@@ -21,6 +28,7 @@ from enlarger.storage.keys import derivative_key
 from enlarger.storage.protocol import ObjectStore
 
 KIND = "convert"
+Output = tuple[DerivativeRecord, bytes, str]
 
 
 def register(registry: HandlerRegistry) -> None:
@@ -33,12 +41,14 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
         image = get_image(session, image_id) if isinstance(image_id, str) else None
         if image is None:
             raise PermanentJobError(f"image {image_id!r} is not in the catalog")
-        sha256, original_key = image.sha256, image.original_key
+        image_id, sha256, original_key = image.id, image.sha256, image.original_key
     store = context.store
     original = context.run_async(store.get(original_key))
     options = render_options(context.settings.render)
-    outputs: list[tuple[DerivativeRecord, bytes, str]] = []
+    outputs: list[Output] = []
     for preset, spec in context.presets.items():
+        if not _still_there(context, image_id):
+            raise _deleted(image_id)
         rendered = render(original, spec, frozenset(), options)
         canonical_spec = canonical(spec)
         key = derivative_key(sha256, preset, spec_hash(canonical_spec), rendered.format.extension)
@@ -54,11 +64,31 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
         outputs.append((record, rendered.data, rendered.media_type))
     context.run_async(_put_all(store, outputs))
     with context.sessions.begin() as session:
-        for record, _, _ in outputs:
-            upsert_derivative(session, image.id, record)
+        recorded = image_exists(session, image_id, lock=True)
+        if recorded:
+            for record, _, _ in outputs:
+                upsert_derivative(session, image_id, record)
+    if not recorded:
+        context.run_async(_delete_all(store, outputs))
+        raise _deleted(image_id)
 
 
-async def _put_all(store: ObjectStore, outputs: list[tuple[DerivativeRecord, bytes, str]]) -> None:
+def _still_there(context: JobContext, image_id: str) -> bool:
+    with context.sessions() as session:
+        return image_exists(session, image_id)
+
+
+def _deleted(image_id: str) -> PermanentJobError:
+    return PermanentJobError(f"image {image_id!r} was deleted during its conversion")
+
+
+async def _put_all(store: ObjectStore, outputs: Sequence[Output]) -> None:
     async with asyncio.TaskGroup() as group:
         for record, data, media_type in outputs:
             group.create_task(store.put(record.object_key, data, content_type=media_type))
+
+
+async def _delete_all(store: ObjectStore, outputs: Sequence[Output]) -> None:
+    async with asyncio.TaskGroup() as group:
+        for record, _, _ in outputs:
+            group.create_task(store.delete(record.object_key))

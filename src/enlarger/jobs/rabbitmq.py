@@ -20,10 +20,10 @@ delay queue and dead-letter queue.
   committed; a killed worker's unacked message goes back to the queue at once (the broker
   sees the connection close) and its row is claimed again once the lease expires.
 * **Retries with backoff.** A failed attempt sets ``run_after`` and clears
-  ``published_at``; the job id is republished to ``<queue>.delay`` with a per-message TTL
-  that dead-letters it back to ``<queue>`` when due. One delay queue serves all delays:
-  a long delay at its head can hold up shorter ones behind it (retries run late, never
-  early or lost).
+  ``published_at``; the job id is republished to a delay bucket (``jobs/delays.py``: one
+  queue per fixed delay, so a short retry never waits behind a long one) that
+  dead-letters it back to ``<queue>``; a message back before its job is due goes to the
+  bucket for the rest of its wait.
 * **Dead letters.** After ``max_attempts`` (or a permanent error) the row is failed and
   the message rejected into ``<queue>.dead`` through the work queue's dead-letter settings.
 """
@@ -34,7 +34,6 @@ import datetime as dt
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import kombu
 import kombu.exceptions
@@ -42,6 +41,7 @@ import structlog
 
 from enlarger.catalog import jobs
 from enlarger.catalog.models import JobStatus, utcnow
+from enlarger.jobs.delays import bucket_for, bucket_queue_name, bucket_queues
 from enlarger.jobs.runner import JobRunner
 
 log = structlog.get_logger("enlarger.jobs.rabbitmq")
@@ -117,16 +117,16 @@ class RabbitQueue:
 
     def _publish(self, producer: kombu.Producer, job_id: str, run_after: dt.datetime) -> None:
         delay_s = (run_after - utcnow()).total_seconds()
-        options: dict[str, Any] = {"routing_key": self._name}
+        routing_key = self._name
         if delay_s > 0:
-            options = {"routing_key": f"{self._name}.delay", "expiration": delay_s}
+            routing_key = bucket_queue_name(self._name, bucket_for(delay_s))
         producer.publish(
             {"job_id": job_id},
             exchange="",
+            routing_key=routing_key,
             serializer="json",
             delivery_mode="persistent",
             retry=True,
-            **options,
         )
 
     # consuming
@@ -167,6 +167,11 @@ class RabbitQueue:
             message.reject(requeue=False)
             return
         job_id = body["job_id"]
+        run_after = self._waiting_until(job_id)
+        if run_after is not None:  # back from a shorter bucket than its delay
+            self._publish(producer, job_id, run_after)
+            message.ack()
+            return
         while True:
             job = self._runner.claim_by_id(job_id, owner)
             if job is not None:
@@ -185,6 +190,14 @@ class RabbitQueue:
             if stop.wait(min(lease_left_s + 0.05, 1.0)):
                 message.requeue()
                 return
+
+    def _waiting_until(self, job_id: str) -> dt.datetime | None:
+        """When ``job_id``, queued, is due, if that is still to come; None otherwise."""
+        with self._runner.sessions() as session:
+            job = jobs.get_job(session, job_id)
+            if job is None or job.status is not JobStatus.QUEUED or job.run_after <= utcnow():
+                return None
+            return job.run_after
 
     def _lease_left_s(self, job_id: str) -> float | None:
         """Seconds until another worker's lease on ``job_id`` expires; None if not running."""
@@ -205,8 +218,8 @@ class RabbitQueue:
             job.published_at = utcnow()
 
 
-def _topology(name: str) -> tuple[kombu.Queue, kombu.Queue, kombu.Queue]:
-    """The work queue (dead-lettering to ``.dead``), the delay queue and the dead queue."""
+def _topology(name: str) -> tuple[kombu.Queue, ...]:
+    """The work queue (dead-lettering to ``.dead``), the dead queue and the delay buckets."""
     default = kombu.Exchange("")
     work = kombu.Queue(
         name,
@@ -218,12 +231,5 @@ def _topology(name: str) -> tuple[kombu.Queue, kombu.Queue, kombu.Queue]:
             "x-dead-letter-routing-key": f"{name}.dead",
         },
     )
-    delay = kombu.Queue(
-        f"{name}.delay",
-        default,
-        routing_key=f"{name}.delay",
-        durable=True,
-        queue_arguments={"x-dead-letter-exchange": "", "x-dead-letter-routing-key": name},
-    )
     dead = kombu.Queue(f"{name}.dead", default, routing_key=f"{name}.dead", durable=True)
-    return work, delay, dead
+    return work, dead, *bucket_queues(name)

@@ -7,9 +7,8 @@ stays with ``swept_at`` so its URLs answer 410 instead of 404.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 
 import anyio.to_thread
 import structlog
@@ -17,6 +16,7 @@ import structlog
 from enlarger.catalog.optimizations import expired_optimizations, mark_swept
 from enlarger.catalog.types import Session, sessionmaker
 from enlarger.optimize.results import input_key, result_prefix
+from enlarger.periodic import periodically
 from enlarger.storage.protocol import ObjectStore, StorageError
 
 log = structlog.get_logger("enlarger.optimize")
@@ -43,25 +43,17 @@ async def sweep_once(store: ObjectStore, sessions: sessionmaker[Session]) -> int
     return len(ids)
 
 
-@contextlib.asynccontextmanager
-async def sweeping(
+def sweeping(
     store: Callable[[], ObjectStore], sessions: sessionmaker[Session], interval_s: float
-) -> AsyncIterator[None]:
-    async def loop() -> None:
-        while True:
-            try:
-                swept = await sweep_once(store(), sessions)
-            except StorageError as exc:
-                log.warning("sweep_failed", error=str(exc))
-                swept = 0
-            if swept:
-                log.info("swept_results", count=swept)
-            await asyncio.sleep(interval_s if swept < BATCH else 0)
+) -> AbstractAsyncContextManager[None]:
+    async def sweep() -> bool:
+        try:
+            swept = await sweep_once(store(), sessions)
+        except StorageError as exc:
+            log.warning("sweep_failed", error=str(exc))
+            return False
+        if swept:
+            log.info("swept_results", count=swept)
+        return swept >= BATCH
 
-    task = asyncio.create_task(loop())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    return periodically(sweep, interval_s, "optimize-results-sweeper")

@@ -18,7 +18,7 @@ import time
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
-from enlarger.errors import ClientError, FetchFailed, NotFound
+from enlarger.errors import ClientError, FetchFailed, NotFound, clipped
 from enlarger.origins.base import Source
 from enlarger.origins.origin_cache import Cached, OriginCache
 from enlarger.security.fetch import Fetched, FetchLimits, Headers, guarded_get
@@ -69,7 +69,9 @@ class OriginFetcher:
         if fetched.status == 304 and cached is not None:
             return await asyncio.to_thread(self._cache.revalidated, cached), None
         if fetched.status == 304:
-            raise FetchFailed("the origin answered 304 to an unconditional request", url=url)
+            raise FetchFailed(
+                "the origin answered 304 to an unconditional request", url=clipped(url)
+            )
         stored = await asyncio.to_thread(
             self._cache.put, url, fetched.body, fetched.etag, fetched.last_modified
         )
@@ -111,7 +113,7 @@ class ProxyOrigin:
         # a path normaliser on the way may have folded "https://" into "https:/"
         url = re.sub(r"^(https?):/(?!/)", r"\1://", path, flags=re.IGNORECASE)
         if not re.match(r"^https?://", url, flags=re.IGNORECASE):
-            raise ClientError("the web proxy's path must be a full http(s) URL", path=path)
+            raise ClientError("the web proxy's path must be a full http(s) URL", path=clipped(path))
         return await self._fetcher.source(url)
 
 

@@ -31,6 +31,7 @@ from enlarger.errors import (
     FetchFailed,
     FetchTimeout,
     PayloadTooLarge,
+    clipped,
 )
 from enlarger.security.ssrf import GuardedBackend, check_url, guarded_pool
 
@@ -80,9 +81,13 @@ async def guarded_get(
             async with guarded_pool(guard) as pool:
                 return await _follow(pool, url, limits, headers)
     except (TimeoutError, httpcore.TimeoutException) as exc:
-        raise FetchTimeout(f"the URL did not answer within {limits.total_s:g}s", url=url) from exc
+        raise FetchTimeout(
+            f"the URL did not answer within {limits.total_s:g}s", url=clipped(url)
+        ) from exc
     except _FAILURES as exc:
-        raise FetchFailed(f"cannot fetch the URL: {exc or type(exc).__name__}", url=url) from exc
+        raise FetchFailed(
+            f"cannot fetch the URL: {exc or type(exc).__name__}", url=clipped(url)
+        ) from exc
 
 
 async def _follow(
@@ -108,11 +113,13 @@ async def _follow(
                 return Fetched(304, b"", _text(etag), _text(modified))
             if not 200 <= response.status < 300:
                 raise FetchFailed(
-                    f"the URL answered HTTP {response.status}", url=url, status=response.status
+                    f"the URL answered HTTP {response.status}",
+                    url=clipped(url),
+                    status=response.status,
                 )
             body = await _read_limited(response, limits.max_bytes)
             return Fetched(response.status, body, _text(etag), _text(modified))
-    raise FetchFailed(f"more than {limits.max_redirects} redirects", url=url)
+    raise FetchFailed(f"more than {limits.max_redirects} redirects", url=clipped(url))
 
 
 def ascii_url(url: str, allowed_hosts: frozenset[str] = frozenset()) -> str:
@@ -126,7 +133,7 @@ def ascii_url(url: str, allowed_hosts: frozenset[str] = frozenset()) -> str:
     try:
         return str(httpx.URL(url))
     except httpx.InvalidURL as exc:
-        raise ClientError(f"not a valid URL: {exc}", url=url) from exc
+        raise ClientError(f"not a valid URL: {exc}", url=clipped(url)) from exc
 
 
 def _location(response: httpcore.Response) -> str | None:

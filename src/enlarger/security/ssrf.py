@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import anyio
 import httpcore
 
-from enlarger.errors import BlockedAddress, ClientError, FetchFailed
+from enlarger.errors import BlockedAddress, ClientError, FetchFailed, clipped
 from enlarger.security.address_ranges import blocked_reason
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -32,11 +32,11 @@ def check_url(url: str) -> str:
         host = parts.hostname
         parts.port  # noqa: B018  (raises ValueError on a bad port)
     except ValueError as exc:
-        raise ClientError(f"not a valid URL: {exc}", url=url) from exc
+        raise ClientError(f"not a valid URL: {exc}", url=clipped(url)) from exc
     if parts.scheme.lower() not in ALLOWED_SCHEMES:
-        raise ClientError("only http and https URLs are accepted", url=url)
+        raise ClientError("only http and https URLs are accepted", url=clipped(url))
     if not host:
-        raise ClientError("the URL has no host", url=url)
+        raise ClientError("the URL has no host", url=clipped(url))
     return host
 
 

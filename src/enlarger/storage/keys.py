@@ -20,9 +20,9 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _EXT = re.compile(r"[a-z0-9]{1,8}")
 _PRESET = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}")
 _SPEC_HASH = re.compile(r"[0-9a-f]{8,64}")
-_ORIGINAL_KEY = re.compile(
-    rf"{ORIGINALS}/([0-9a-f]{{2}})/([0-9a-f]{{2}})/([0-9a-f]{{2}})/({_SHA256.pattern})\.{_EXT.pattern}"
-)
+_SHARDS = r"([0-9a-f]{2})/([0-9a-f]{2})/([0-9a-f]{2})"
+_ORIGINAL_KEY = re.compile(rf"{ORIGINALS}/{_SHARDS}/({_SHA256.pattern})\.{_EXT.pattern}")
+_DERIVATIVE_KEY = re.compile(rf"{DERIVATIVES}/{_SHARDS}/({_SHA256.pattern})/[^/]+")
 
 
 def original_key(sha256_hex: str, ext: str) -> str:
@@ -44,7 +44,16 @@ def derivatives_prefix(sha256_hex: str) -> str:
 
 def sha256_of_original(key: str) -> str | None:
     """The content hash an original's key promises, or None for any other key."""
-    match = _ORIGINAL_KEY.fullmatch(key)
+    return _sha256_in(_ORIGINAL_KEY, key)
+
+
+def sha256_of_derivative(key: str) -> str | None:
+    """The content hash of the original a derivative's key was made from, or None."""
+    return _sha256_in(_DERIVATIVE_KEY, key)
+
+
+def _sha256_in(pattern: re.Pattern[str], key: str) -> str | None:
+    match = pattern.fullmatch(key)
     if match is None or match[1] + match[2] + match[3] != match[4][:6]:
         return None
     return match[4]

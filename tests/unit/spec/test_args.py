@@ -7,19 +7,20 @@ from typing import Any
 import pytest
 from PIL import ImageColor
 
-from enlarger.errors import InvalidParameter
+from enlarger.errors import InvalidParameter, clipped
 from enlarger.spec import args
 from enlarger.spec.model import Anchor, Color, Crop, Extent, Fit, Rect
 
 
 def rejects(arg: args.Arg[Any], raw: str) -> InvalidParameter:
-    """Parse ``raw`` as parameter ``p``, expect a 400 that names ``p`` and echoes ``raw``."""
+    """Parse ``raw`` as parameter ``p``, expect a 400 that names ``p`` and echoes ``raw``
+    (a short prefix of it when it is long)."""
     with pytest.raises(InvalidParameter) as caught:
         arg.parse("p", raw)
     error = caught.value
     assert error.status == 400
     assert error.details["parameter"] == "p"
-    assert error.details["given"] == raw
+    assert error.details["given"] == clipped(raw)
     assert error.details["expected"] == arg.expected
     return error
 

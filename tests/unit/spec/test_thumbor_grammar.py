@@ -160,3 +160,10 @@ def test_extract_focal_reads_the_crop_of_a_thumbor_url_as_the_image(
     assert (found, draft.spec.geometry.focus) == (image, focus)
     plain, same = parse_path(f"150x300/{inner}")
     assert (same, plain.spec.geometry.focus) == (inner, None)
+
+
+@pytest.mark.parametrize("path", ["300x200/a%80.jpg", "filters:watermark(b%C3.png,0,0,0)/a.jpg"])
+def test_escapes_that_are_not_utf8_are_a_400(path: str) -> None:
+    """Found by tests/unit/fuzz: these were a UnicodeDecodeError (500)."""
+    with pytest.raises(ClientError, match="percent-encoded UTF-8"):
+        parse_path(path)

@@ -80,7 +80,7 @@ def read_url(path: str) -> ThumborUrl:
             _int(part("crop_bottom")),
         )
     return ThumborUrl(
-        image=unquote(part("image"), errors="strict"),
+        image=_unquoted(part("image"), "image"),
         debug=part("debug") is not None,
         meta=part("meta") is not None,
         trim=part("trim"),
@@ -113,13 +113,21 @@ def read_filters(text: str) -> tuple[FilterCall, ...]:
                 break
         if not paren or end < 0 or not _FILTER_NAME.fullmatch(name):
             raise InvalidParameter("filters", "name(arguments) calls separated by ':'", text)
-        inner = unquote(after[:end], errors="strict")
+        inner = _unquoted(after[:end], f"{name}() arguments")
         calls.append(FilterCall(name, tuple(inner.split(",")) if inner else ()))
         rest = after[end + 1 :]
         if rest and not rest.startswith(":"):
             raise InvalidParameter("filters", "name(arguments) calls separated by ':'", text)
         rest = rest[1:]
     return tuple(calls)
+
+
+def _unquoted(text: str, what: str) -> str:
+    """``text`` percent-decoded; a 400 naming ``what`` when the escapes are not UTF-8."""
+    try:
+        return unquote(text, errors="strict")
+    except UnicodeDecodeError:
+        raise InvalidParameter(what, "percent-encoded UTF-8", text) from None
 
 
 def _int(digits: str) -> int:
