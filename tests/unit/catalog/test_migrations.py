@@ -21,6 +21,6 @@ def test_migrate_is_idempotent_and_records_the_head(
 ) -> None:
     migrate(database_url)
     with catalog_engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0002"
+        assert MigrationContext.configure(connection).get_current_revision() == "0003"
     tables = set(inspect(catalog_engine).get_table_names())
     assert {"images", "derivatives", "jobs", "api_keys", "webhook_deliveries"} <= tables
