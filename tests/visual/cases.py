@@ -98,8 +98,14 @@ def source_bytes(name: str) -> bytes:
     return SOURCES[name]()
 
 
-def _group(group: str, rows: list[tuple[str, str]], **common: object) -> list[Case]:
-    return [Case(name, group, url, **common) for name, url in rows]  # type: ignore[arg-type]
+def _group(
+    group: str,
+    rows: list[tuple[str, str]],
+    source: str = "chelsea",
+    dialect: Literal["imgix", "thumbor"] = "imgix",
+) -> list[Case]:
+    """Cases of one group from (name, url) rows that share their source and dialect."""
+    return [Case(name, group, url, source=source, dialect=dialect) for name, url in rows]
 
 
 SIZE = _group(
