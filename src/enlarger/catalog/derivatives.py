@@ -1,12 +1,13 @@
-"""Derivative rows: one stored rendering per (image, preset)."""
+"""Derivative rows: one stored rendering per (image, preset, format). A preset has one
+format, or one per negotiable format when it is ``auto=format``."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, and_, func, or_, select
+from sqlalchemy import Insert, and_, case, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,14 +29,31 @@ class DerivativeRecord:
 
 
 def upsert_derivative(session: Session, image_id: str, record: DerivativeRecord) -> None:
-    """Insert or replace the (image, preset) row: re-running a conversion is harmless."""
+    """Insert or replace the (image, preset, format) row: re-running a conversion is harmless."""
     values = {"image_id": image_id, **_fields(record), "created_at": utcnow()}
     insert = _dialect_insert(session)
     statement = insert.values(values).on_conflict_do_update(
-        index_elements=[Derivative.image_id, Derivative.preset],
-        set_={k: v for k, v in values.items() if k not in {"image_id", "preset"}},
+        index_elements=[Derivative.image_id, Derivative.preset, Derivative.format],
+        set_={k: v for k, v in values.items() if k not in {"image_id", "preset", "format"}},
     )
     session.execute(statement)
+
+
+def replace_preset(
+    session: Session, image_id: str, preset: str, records: Collection[DerivativeRecord]
+) -> None:
+    """Make ``records`` the preset's rows of the image: upsert them and delete its rows of
+    any other format (a preset whose ``fm`` or ``auto=format`` changed)."""
+    formats = {record.format for record in records}
+    session.execute(
+        delete(Derivative).where(
+            Derivative.image_id == image_id,
+            Derivative.preset == preset,
+            Derivative.format.not_in(formats),
+        )
+    )
+    for record in records:
+        upsert_derivative(session, image_id, record)
 
 
 def list_derivatives(session: Session, image_id: str) -> list[Derivative]:
@@ -49,46 +67,70 @@ def derivatives_of(session: Session, image_ids: Collection[str]) -> dict[str, li
         query = (
             select(Derivative)
             .where(Derivative.image_id.in_(chunk))
-            .order_by(Derivative.image_id, Derivative.preset)
+            .order_by(Derivative.image_id, Derivative.preset, Derivative.format)
         )
         for derivative in session.scalars(query):
             found.setdefault(derivative.image_id, []).append(derivative)
     return found
 
 
-def get_derivative(session: Session, image_id: str, preset: str) -> Derivative | None:
-    query = select(Derivative).where(Derivative.image_id == image_id, Derivative.preset == preset)
-    return session.scalar(query)
+def preset_derivatives(session: Session, image_id: str, preset: str) -> list[Derivative]:
+    """The preset's rows of the image: one per stored format."""
+    query = (
+        select(Derivative)
+        .where(Derivative.image_id == image_id, Derivative.preset == preset)
+        .order_by(Derivative.format)
+    )
+    return list(session.scalars(query))
 
 
 def count_stored(session: Session, image_ids: Collection[str], presets: Collection[str]) -> int:
-    """How many of ``presets`` of ``image_ids`` are stored."""
-    return sum(
-        session.scalar(
-            select(func.count())
-            .select_from(Derivative)
+    """How many of ``presets`` of ``image_ids`` are stored (in any number of formats)."""
+    total = 0
+    for chunk in chunks(image_ids):
+        stored = (
+            select(Derivative.image_id, Derivative.preset)
             .where(Derivative.image_id.in_(chunk), Derivative.preset.in_(list(presets)))
+            .distinct()
+            .subquery()
         )
-        or 0
-        for chunk in chunks(image_ids)
-    )
+        total += session.scalar(select(func.count()).select_from(stored)) or 0
+    return total
 
 
-def images_lacking(session: Session, current: Mapping[str, str]) -> list[str]:
-    """Ids of the images (oldest first) without a derivative of every preset in
-    ``current`` (name -> canonical spec) made from that preset's current spec."""
+class PresetVersion(NamedTuple):
+    """What a preset's rows must be to be current: its canonical spec, and how many
+    formats of it (at least) are stored."""
+
+    canonical_spec: str
+    formats: int = 1
+
+
+def images_lacking(session: Session, current: Mapping[str, PresetVersion]) -> list[str]:
+    """Ids of the images (oldest first) without every preset in ``current`` made from
+    that preset's current spec in as many formats as it asks for."""
     if not current:
         return []
     up_to_date = or_(
         *(
-            and_(Derivative.preset == name, Derivative.canonical_spec == spec)
-            for name, spec in current.items()
+            and_(Derivative.preset == name, Derivative.canonical_spec == version.canonical_spec)
+            for name, version in current.items()
         )
     )
-    counts = (
-        select(Derivative.image_id, func.count().label("n"))
+    needed = case(
+        *((Derivative.preset == name, version.formats) for name, version in current.items()),
+        else_=1,
+    )
+    complete = (
+        select(Derivative.image_id, Derivative.preset)
         .where(up_to_date)
-        .group_by(Derivative.image_id)
+        .group_by(Derivative.image_id, Derivative.preset)
+        .having(func.count() >= func.max(needed))
+        .subquery()
+    )
+    counts = (
+        select(complete.c.image_id, func.count().label("n"))
+        .group_by(complete.c.image_id)
         .subquery()
     )
     query = (

@@ -109,10 +109,13 @@ class Image(Base):
 
 
 class Derivative(Base):
-    """One preset rendering of an image, stored at a deterministic object key."""
+    """One preset rendering of an image, stored at a deterministic object key; an
+    ``auto=format`` preset has one per negotiable format (and its fallback)."""
 
     __tablename__ = "derivatives"
-    __table_args__ = (UniqueConstraint("image_id", "preset"),)
+    __table_args__ = (
+        UniqueConstraint("image_id", "preset", "format", name="uq_derivatives_image_preset_format"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     image_id: Mapped[str] = mapped_column(ForeignKey("images.id", ondelete="CASCADE"))

@@ -1,6 +1,7 @@
 """The render routes of uploaded images: ``/i/{id}`` renders the original like a
 web-folder image; ``/i/{id}/{preset}`` serves the stored derivative and is 404 (with the
-preset's status) until it exists.
+preset's status) until it exists. An ``auto=format`` preset's derivative is chosen by
+``Accept`` among its stored formats, with ``Vary: Accept``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from enlarger.catalog.derivatives import get_derivative
+from enlarger.catalog.derivatives import preset_derivatives
 from enlarger.catalog.images import get_image
 from enlarger.catalog.models import Derivative
 from enlarger.catalog.types import Session
@@ -19,7 +20,9 @@ from enlarger.http.sessions import in_session
 from enlarger.ingest.image_views import latest_convert_job, preset_status
 from enlarger.origins.store import StoreOrigin
 from enlarger.services import Services
+from enlarger.spec.canonical import canonical
 from enlarger.spec.model import Format
+from enlarger.spec.negotiate import accepted_formats, pick_variant, varies_with_accept
 from enlarger.storage.protocol import ObjectNotFound
 
 
@@ -49,18 +52,22 @@ class DerivativeRoutes:
                 f"no preset named {clipped(name)!r}", presets=sorted(self._settings.presets)
             )
 
+        negotiated = varies_with_accept(spec.output)
+        accepted = accepted_formats(request.headers.get("accept")) if negotiated else frozenset()
+
         def lookup(session: Session) -> Derivative:
             image = get_image(session, image_id)
             if image is None:
                 raise NotFound(f"no image with id {clipped(image_id)!r}", id=clipped(image_id))
-            derivative = get_derivative(session, image.id, name)
-            found = [] if derivative is None else [derivative]
-            status = preset_status({name: spec}, found, latest_convert_job(session, image.id))
-            if derivative is None or status[name] != "ready":  # missing, or an older spec
+            stored = preset_derivatives(session, image.id, name)
+            status = preset_status({name: spec}, stored, latest_convert_job(session, image.id))
+            chosen = _variant(stored, canonical(spec), accepted)
+            if chosen is None or status[name] != "ready":  # missing, or an older spec
                 raise NotFound(
-                    f"preset {name!r} of image {image_id!r} is not ready", status=status[name]
+                    f"preset {name!r} of image {clipped(image_id)!r} is not ready",
+                    status=status[name],
                 )
-            return derivative
+            return chosen
 
         derivative = await in_session(self._services.sessions, lookup)
         try:
@@ -74,7 +81,19 @@ class DerivativeRoutes:
             "cache-control": self._settings.server.cache_control,
             "etag": f'"{derivative.object_key.rsplit("/", 1)[-1]}"',
         }
+        if negotiated:
+            headers["vary"] = "Accept"
         return Response(b"" if request.method == "HEAD" else data, headers=headers)
+
+
+def _variant(
+    stored: list[Derivative], current_spec: str, accepted: frozenset[Format]
+) -> Derivative | None:
+    """The row of the preset's current spec that answers ``accepted``: its one format, or
+    for ``auto=format`` the variant ``pick_variant`` chooses."""
+    by_format = {Format(d.format): d for d in stored if d.canonical_spec == current_spec}
+    fmt = pick_variant(by_format, accepted) if len(by_format) > 1 else next(iter(by_format), None)
+    return None if fmt is None else by_format[fmt]
 
 
 def _media_type(fmt: str) -> str:

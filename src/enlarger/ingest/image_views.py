@@ -4,6 +4,7 @@ latest conversion job and each preset's URL and status (``ready``, ``pending``, 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from enlarger.catalog.models import Derivative, Image, Job, JobStatus
 from enlarger.catalog.types import Session
 from enlarger.spec.canonical import canonical
 from enlarger.spec.model import RenderSpec
+from enlarger.spec.negotiate import variants_needed
 
 CONVERT_JOB = "convert"
 
@@ -30,7 +32,8 @@ def preset_status(
     (``enlarger presets sync`` queues its conversion). A stored derivative of an older
     spec is never ``ready``."""
     current = {name: canonical(spec) for name, spec in presets.items()}
-    ready = {d.preset for d in derivatives if current.get(d.preset) == d.canonical_spec}
+    stored = Counter(d.preset for d in derivatives if current.get(d.preset) == d.canonical_spec)
+    ready = {name for name, spec in presets.items() if stored[name] >= variants_needed(spec.output)}
     if job is not None and job.status == JobStatus.FAILED:
         waiting = "failed"
     elif job is not None and job.status == JobStatus.DONE:

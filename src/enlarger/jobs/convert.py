@@ -1,8 +1,12 @@
 """The ``convert`` job: render every preset of an uploaded image and store the derivatives.
 
+A preset with ``auto=format`` (and no ``fm``) is rendered once per negotiable format this
+libvips writes (AVIF, WebP) and once for clients that take neither (JPEG, or PNG with
+alpha); ``/i/<id>/<preset>`` picks among them by ``Accept``.
+
 Idempotent: derivatives live at deterministic keys (overwritten with equal bytes on a
-re-run) and their rows are upserted per (image, preset), so running a job twice, or
-again after a worker died half-way, leaves one derivative per preset.
+re-run) and their rows are upserted per (image, preset, format), so running a job twice,
+or again after a worker died half-way, leaves one derivative per preset and format.
 
 An image deleted while its conversion runs: the job stops before its next preset, and
 once its objects are written it records them only if the image row is still there, holding
@@ -16,14 +20,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from enlarger.catalog.derivatives import DerivativeRecord, upsert_derivative
+from enlarger.catalog.derivatives import DerivativeRecord, replace_preset
 from enlarger.catalog.images import get_image, image_exists
-from enlarger.imaging import render
+from enlarger.imaging import render, writable_formats
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
 from enlarger.jobs.registry import HandlerRegistry, JobContext
 from enlarger.presets import spec_hash
 from enlarger.services import render_options
 from enlarger.spec.canonical import canonical
+from enlarger.spec.negotiate import variant_accepts
 from enlarger.storage.keys import derivative_key
 from enlarger.storage.protocol import ObjectStore
 
@@ -45,31 +50,36 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
     store = context.store
     original = context.run_async(store.get(original_key))
     options = render_options(context.settings.render)
-    outputs: list[Output] = []
+    writable = writable_formats()
+    outputs: dict[str, list[Output]] = {}
     for preset, spec in context.presets.items():
         if not _still_there(context, image_id):
             raise _deleted(image_id)
-        rendered = render(original, spec, frozenset(), options)
         canonical_spec = canonical(spec)
-        key = derivative_key(sha256, preset, spec_hash(canonical_spec), rendered.format.extension)
-        record = DerivativeRecord(
-            preset=preset,
-            canonical_spec=canonical_spec,
-            object_key=key,
-            format=rendered.format.value,
-            width=rendered.width,
-            height=rendered.height,
-            bytes=len(rendered.data),
-        )
-        outputs.append((record, rendered.data, rendered.media_type))
-    context.run_async(_put_all(store, outputs))
+        for accepted in variant_accepts(spec.output, writable):
+            rendered = render(original, spec, accepted, options)
+            key = derivative_key(
+                sha256, preset, spec_hash(canonical_spec), rendered.format.extension
+            )
+            record = DerivativeRecord(
+                preset=preset,
+                canonical_spec=canonical_spec,
+                object_key=key,
+                format=rendered.format.value,
+                width=rendered.width,
+                height=rendered.height,
+                bytes=len(rendered.data),
+            )
+            outputs.setdefault(preset, []).append((record, rendered.data, rendered.media_type))
+    written = [output for rows in outputs.values() for output in rows]
+    context.run_async(_put_all(store, written))
     with context.sessions.begin() as session:
         recorded = image_exists(session, image_id, lock=True)
         if recorded:
-            for record, _, _ in outputs:
-                upsert_derivative(session, image_id, record)
+            for preset, rows in outputs.items():
+                replace_preset(session, image_id, preset, [record for record, _, _ in rows])
     if not recorded:
-        context.run_async(_delete_all(store, outputs))
+        context.run_async(_delete_all(store, written))
         raise _deleted(image_id)
 
 

@@ -8,6 +8,7 @@ send ``*/*`` and ``image/*`` whether or not they decode AVIF or WebP.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import Auto, Format, Output
@@ -18,6 +19,8 @@ DEFAULT_WRITABLE: frozenset[Format] = frozenset(Format) - {Format.JXL}
 #: RFC 9110 ``qvalue``: 0 to 1 with at most three decimals.
 _QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")
 _NEGOTIABLE = {"image/avif": Format.AVIF, "image/webp": Format.WEBP}
+#: what ``auto=format`` picks first when ``Accept`` names it, best first.
+_PREFERRED = (Format.AVIF, Format.WEBP)
 
 #: libvips loader -> the format a render keeps when neither fm nor auto=format decides.
 #: HEIC ("heif") is not a web format, so it falls back to JPEG/PNG like TIFF; AV1-coded
@@ -74,7 +77,7 @@ def choose_format(
     if output.fm is not None:
         return output.fm
     if Auto.FORMAT in output.auto:
-        for preferred in (Format.AVIF, Format.WEBP):
+        for preferred in _PREFERRED:
             if preferred in accepted and preferred in writable:
                 return preferred
     elif Auto.COMPRESS not in output.auto:
@@ -89,3 +92,28 @@ def choose_format(
 def varies_with_accept(output: Output) -> bool:
     """True when the format depends on ``Accept``: ``auto=format`` and no ``fm``."""
     return output.fm is None and Auto.FORMAT in output.auto
+
+
+def variant_accepts(output: Output, writable: frozenset[Format]) -> tuple[frozenset[Format], ...]:
+    """The accepted sets a stored preset is rendered for: one per negotiable format this
+    libvips writes, then none (the JPEG/PNG fallback); just none when ``Accept`` cannot
+    change the format."""
+    if not varies_with_accept(output):
+        return (frozenset(),)
+    return (*(frozenset({fmt}) for fmt in _PREFERRED if fmt in writable), frozenset())
+
+
+def variants_needed(output: Output) -> int:
+    """How many stored formats make a preset complete: its one, or for ``auto=format`` the
+    fallback and at least one negotiable format (AVIF is not written everywhere). A
+    negotiated preset stored before variants existed has only the fallback: outdated."""
+    return 2 if varies_with_accept(output) else 1
+
+
+def pick_variant(stored: Collection[Format], accepted: frozenset[Format]) -> Format | None:
+    """Which stored variant of an ``auto=format`` preset answers ``accepted``: the best
+    negotiable format both sides have, else the fallback (the one not negotiable)."""
+    for preferred in _PREFERRED:
+        if preferred in accepted and preferred in stored:
+            return preferred
+    return next((fmt for fmt in stored if fmt not in _PREFERRED), None)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from collections.abc import Callable
 
-from enlarger.catalog.migrations import migrate
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from enlarger.catalog.db import make_engine
+from enlarger.catalog.derivatives import preset_derivatives, replace_preset
+from enlarger.catalog.migrations import alembic_config, migrate
 from enlarger.catalog.models import Base
+from tests.unit.catalog.test_repository import added_image, record
 
 
 def test_migrated_schema_matches_the_models(catalog_engine: Engine) -> None:
@@ -21,6 +29,42 @@ def test_migrate_is_idempotent_and_records_the_head(
 ) -> None:
     migrate(database_url)
     with catalog_engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0002"
+        assert MigrationContext.configure(connection).get_current_revision() == "0003"
     tables = set(inspect(catalog_engine).get_table_names())
     assert {"images", "derivatives", "jobs", "api_keys", "webhook_deliveries"} <= tables
+
+
+def test_0003_keeps_the_derivatives_and_its_downgrade_keeps_one_per_preset(
+    database_url: str, sessions: sessionmaker[Session]
+) -> None:
+    with sessions.begin() as session:
+        image = added_image(session)
+        replace_preset(session, image.id, "card", [record("card", 300, "webp")])
+    _to(database_url, "0002", command.downgrade)
+    with sessions() as session:
+        assert session.scalars(text("SELECT format FROM derivatives")).all() == ["webp"]
+    _to(database_url, "head", command.upgrade)
+    with sessions.begin() as session:
+        replace_preset(
+            session, image.id, "card", [record("card", 300, fmt) for fmt in ("webp", "jpg")]
+        )
+    with sessions() as session:
+        assert [d.format for d in preset_derivatives(session, image.id, "card")] == [
+            "jpg",
+            "webp",
+        ]
+    _to(database_url, "0002", command.downgrade)
+    with sessions() as session:
+        assert session.scalar(text("SELECT COUNT(*) FROM derivatives")) == 1
+    _to(database_url, "head", command.upgrade)
+
+
+def _to(database_url: str, revision: str, step: Callable[[Config, str], None]) -> None:
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            step(config, revision)
+    finally:
+        engine.dispose()

@@ -20,8 +20,8 @@ from enlarger.catalog.derivatives import (
     DerivativeRecord,
     count_stored,
     derivatives_of,
-    get_derivative,
     list_derivatives,
+    preset_derivatives,
     upsert_derivative,
 )
 from enlarger.catalog.images import (
@@ -65,12 +65,12 @@ def added_image(session: Session) -> Image:
     return image
 
 
-def record(preset: str, width: int) -> DerivativeRecord:
+def record(preset: str, width: int, fmt: str = "webp") -> DerivativeRecord:
     return DerivativeRecord(
         preset=preset,
         canonical_spec=f"w={width}",
-        object_key=f"derivatives/{preset}-{width}.webp",
-        format="webp",
+        object_key=f"derivatives/{preset}-{width}.{fmt}",
+        format=fmt,
         width=width,
         height=width // 2,
         bytes=width * 10,
@@ -110,8 +110,7 @@ def test_upserting_a_derivative_twice_keeps_one_row_with_the_new_values(
         upsert_derivative(session, image.id, record("thumb", 256))
     with sessions() as session:
         assert [d.preset for d in list_derivatives(session, image.id)] == ["small", "thumb"]
-        thumb = get_derivative(session, image.id, "thumb")
-        assert thumb is not None
+        [thumb] = preset_derivatives(session, image.id, "thumb")
         assert (thumb.width, thumb.height, thumb.canonical_spec) == (256, 128, "w=256")
         assert session.scalar(select(func.count()).select_from(Derivative)) == 2
 

@@ -10,6 +10,8 @@ from enlarger.spec.negotiate import (
     DEFAULT_WRITABLE,
     accepted_formats,
     choose_format,
+    pick_variant,
+    variant_accepts,
     varies_with_accept,
 )
 
@@ -138,3 +140,38 @@ def test_default_writable_is_everything_but_jpeg_xl() -> None:
 )
 def test_varies_with_accept(output: Output, varies: bool) -> None:
     assert varies_with_accept(output) is varies
+
+
+JPG, PNG = Format.JPG, Format.PNG
+
+
+def test_an_auto_format_preset_is_rendered_per_negotiable_format_and_a_fallback() -> None:
+    auto = Output(auto=frozenset({Auto.FORMAT}))
+    everything = frozenset(Format)
+    assert variant_accepts(auto, everything) == (
+        frozenset({AVIF}),
+        frozenset({WEBP}),
+        frozenset(),
+    )
+    assert variant_accepts(auto, everything - {AVIF}) == (frozenset({WEBP}), frozenset())
+    # fm decides, or nothing negotiates: one render with no Accept
+    assert variant_accepts(Output(fm=WEBP, auto=frozenset({Auto.FORMAT})), everything) == (
+        frozenset(),
+    )
+    assert variant_accepts(Output(), everything) == (frozenset(),)
+
+
+@pytest.mark.parametrize(
+    ("stored", "accepted", "chosen"),
+    [
+        ({AVIF, WEBP, JPG}, {AVIF, WEBP}, AVIF),
+        ({AVIF, WEBP, JPG}, {WEBP}, WEBP),
+        ({AVIF, WEBP, PNG}, set(), PNG),
+        ({WEBP, JPG}, {AVIF}, JPG),  # this libvips wrote no AVIF
+        ({AVIF, WEBP}, set(), None),  # no fallback stored
+    ],
+)
+def test_the_stored_variant_follows_accept(
+    stored: set[Format], accepted: set[Format], chosen: Format | None
+) -> None:
+    assert pick_variant(stored, frozenset(accepted)) is chosen
