@@ -28,7 +28,7 @@ SOURCE = "/slow/photos/rocket.jpg"
 RENDER = f"{SOURCE}?w=120&fm=png"
 
 
-def serve_behind_slow_origin(tmp_path: Path, origin: WebOriginServer, grace_s: float) -> Running:
+def serve_behind_slow_origin(tmp_path: Path, origin: WebOriginServer, grace_s: int) -> Running:
     origin.files["/photos/rocket.jpg"] = fixture("skimage_rocket.jpg")
     config = tmp_path / "enlarger.toml"
     config.write_text(
@@ -66,7 +66,7 @@ def refuses_connections(url: str) -> bool:
 
 
 def terminate_mid_request(
-    tmp_path: Path, origin: WebOriginServer, grace_s: float
+    tmp_path: Path, origin: WebOriginServer, grace_s: int
 ) -> tuple[Running, threading.Thread, list[httpx.Response | Exception], float]:
     """Start a render that waits on the origin, SIGTERM the server once the origin has the
     request; (server, request thread, its outcome, when the signal was sent)."""
@@ -82,7 +82,7 @@ def test_sigterm_finishes_the_render_in_flight_and_exits_0(
     tmp_path: Path, web_origin: WebOriginServer
 ) -> None:
     web_origin.slow_s = 2.0
-    running, thread, outcome, signalled = terminate_mid_request(tmp_path, web_origin, 20.0)
+    running, thread, outcome, signalled = terminate_mid_request(tmp_path, web_origin, 20)
     try:
         wait_until(lambda: refuses_connections(running.url), "new connections to be refused", 2)
         assert running.process.poll() is None  # still finishing the request in flight
@@ -103,7 +103,7 @@ def test_sigterm_stops_waiting_after_the_grace_period(
     tmp_path: Path, web_origin: WebOriginServer
 ) -> None:
     web_origin.slow_s = 15.0
-    running, thread, outcome, signalled = terminate_mid_request(tmp_path, web_origin, 1.0)
+    running, thread, outcome, signalled = terminate_mid_request(tmp_path, web_origin, 1)
     try:
         assert running.process.wait(10) == 0
         stopped_after = time.monotonic() - signalled
