@@ -64,10 +64,10 @@ http {{
 """
 
 
-def enlarger(work: Path, name: str, env: dict[str, str]) -> ServerProcess:
+def enlarger(work: Path, name: str, env: dict[str, str], processes: int = 1) -> ServerProcess:
     port = free_port()
     argv = [str(ENLARGER), "serve", "--originals", str(work / "originals"), "--port", str(port)]
-    argv += ["--data-dir", str(work / name)]
+    argv += ["--data-dir", str(work / name), "--processes", str(processes)]
     return ServerProcess(name, argv, port, work, env, work / f"{name}.log")
 
 
@@ -119,8 +119,8 @@ def hit_row(m: Measurement) -> str:
     )
 
 
-def hit_path(work: Path, seconds: float, rounds: int) -> list[str]:
-    server, edge = enlarger(work, "hits", {}), nginx(work)
+def hit_path(work: Path, seconds: float, rounds: int, processes: int) -> list[str]:
+    server, edge = enlarger(work, "hits", {}, processes), nginx(work)
     for process in (server, edge):
         process.start()
         process.wait_listening(30)
@@ -132,7 +132,8 @@ def hit_path(work: Path, seconds: float, rounds: int) -> list[str]:
         lines = ["| server | req/s | p50 ms | p99 ms | server CPU ms/req | errors |"]
         lines.append("|---|---:|---:|---:|---:|---:|")
         for _ in range(rounds):
-            lines.append(hit_row(closed_loop(server, "Enlarger", [HIT_PATH], 8, seconds)))
+            name = f"Enlarger ({processes} process{'es' if processes > 1 else ''})"
+            lines.append(hit_row(closed_loop(server, name, [HIT_PATH], 8, seconds)))
             lines.append(hit_row(closed_loop(edge, "nginx (disk)", ["/hit.jpg"], 8, seconds)))
         lines.append(f"\n{len(cached):,} bytes per response")
         return lines
@@ -234,6 +235,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="per measured cell")
     parser.add_argument("--rounds", type=int, default=2, help="hit-path rounds per server")
+    parser.add_argument("--processes", type=int, default=1, help="enlarger serve --processes")
     parser.add_argument("--queues", default="64,4", help="render_queue values to overload")
     parser.add_argument("--skip", choices=["hits", "overload"], help="leave one part out")
     parser.add_argument("--output", type=Path, help="write the tables here too")
@@ -244,7 +246,8 @@ def main() -> int:
         (work / "originals").mkdir()
         shutil.copyfile(PHOTO, work / "originals" / "photo.jpg")
         if args.skip != "hits":
-            lines += ["## Hit path, 8 connections", "", *hit_path(work, args.seconds, args.rounds)]
+            hits = hit_path(work, args.seconds, args.rounds, args.processes)
+            lines += ["## Hit path, 8 connections", "", *hits]
         if args.skip != "overload":
             lines += ["", "## Three times capacity, open loop (caches off: every request renders)"]
             lines += ["", "| render_queue | capacity req/s | offered req/s | 200 | 429 | other "]
