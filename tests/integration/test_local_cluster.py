@@ -2,7 +2,8 @@
 local PostgreSQL and RabbitMQ. The nodes share the store, the catalog and the queue: an
 upload through one renders through the other, a result rendered on one is a result-store
 hit on the other, a node killed under load costs no request nginx can retry, and jobs
-queued while the worker is down are done once it is back."""
+queued while the worker is down are done once it is back. nginx's edge cache keys a
+negotiated render on what Accept allows."""
 
 from __future__ import annotations
 
@@ -169,3 +170,19 @@ def test_the_worker_picks_up_jobs_queued_while_it_was_down(cluster: LocalCluster
     assert response.status_code == 200
     assert response.headers["content-type"] == "image/webp"
     assert decoded(response.content).size == (200, 200)
+
+
+def test_the_edge_caches_negotiated_renders_by_what_accept_allows(cluster: LocalCluster) -> None:
+    url = f"{cluster.nginx}/rocket.jpg?w=70&auto=format&q={1 + uuid.uuid4().int % 99}"
+
+    def get(accept: str) -> tuple[str, str]:
+        response = httpx.get(url, headers={"Accept": accept}, timeout=60)
+        assert response.status_code == 200
+        assert decoded(response.content).width == 70
+        return response.headers["content-type"], response.headers["x-edge-cache"]
+
+    assert get("image/webp,*/*") == ("image/webp", "MISS")
+    assert get("text/html,image/webp;q=0.9,*/*;q=0.8") == ("image/webp", "HIT")
+    assert get("image/avif,image/webp,*/*") == ("image/avif", "MISS")
+    assert get("image/avif;q=0,image/webp") == ("image/webp", "HIT")
+    assert get("*/*") == ("image/jpeg", "MISS")
