@@ -104,6 +104,8 @@ class ServerSettings(Section):
     body_idle_timeout_s: Annotated[float, POSITIVE] = 30.0
     #: open connections at most; one more is answered 503 and closed.
     max_connections: Annotated[int, AT_LEAST_ONE] = 1000
+    #: seconds SIGTERM waits for in-flight requests before cancelling them (renders stop).
+    shutdown_grace_s: Annotated[int, AT_LEAST_ONE] = 30
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

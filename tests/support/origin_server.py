@@ -24,6 +24,8 @@ class WebOriginServer:
     port: int = 0
     #: (path, answered status) of every request, in order.
     requests: list[tuple[str, int]] = field(default_factory=list)
+    #: the path of every request as it arrives, before any answer (or slow wait).
+    arrived: list[str] = field(default_factory=list)
     #: path -> Location of a 302 (to anywhere).
     redirects: dict[str, str] = field(default_factory=dict)
     slow_s: float = 2.0
@@ -44,6 +46,7 @@ def _handler(state: WebOriginServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             path = self.path
+            state.arrived.append(path)
             if path.startswith("/slow/"):
                 time.sleep(state.slow_s)
                 path = path.removeprefix("/slow")

@@ -31,9 +31,22 @@ def run_app(app: ASGIApp, sock: socket.socket, server: ServerSettings) -> None:
     connection limits of ``server`` enforced below the app."""
     protocol = protocol_with(connection_limits(server))
     config = uvicorn.Config(
-        app, http=protocol, access_log=False, log_config=None, server_header=False
+        app,
+        http=protocol,
+        access_log=False,
+        log_config=None,
+        server_header=False,
+        timeout_graceful_shutdown=server.shutdown_grace_s,
     )
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM is how supervisors ask for a stop. uvicorn handles it while it serves (stop
+    accepting, drain within the grace period) and raises it again once drained; this
+    handler, restored by then, makes that an exit with status 0 rather than death by signal."""
+    raise SystemExit(0)
 
 
 def connection_limits(server: ServerSettings) -> ConnectionLimits:
@@ -57,6 +70,7 @@ def serve_processes(settings: Settings, sock: socket.socket, count: int) -> None
         child.start()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
+        sock.close()  # with the children's copies closed too, new connections are refused
         for child in children:
             if child.pid is not None and child.is_alive():
                 os.kill(child.pid, signum)
