@@ -40,6 +40,11 @@ PARTIAL: Mapping[str, str] = {
     "cs": "without `cs` the output is sRGB with no profile (what `strip` gives); imgix's "
     "default is `origin`",
     "fm": "`jxl` is an extra output format (not in imgix's list)",
+    **dict.fromkeys(
+        ("crop", "fit", "facepad", "faceindex", "faces"),
+        "faces are found by OpenCV's frontal-face Haar cascade (upright faces seen from the "
+        "front; docs/faces.md), so imgix may find faces this server misses, and the reverse",
+    ),
 }
 
 _GENERATIVE = "generative AI at imgix: needs a hosted model this server does not run"
@@ -72,7 +77,7 @@ NOT_SUPPORTED_CATEGORIES: Mapping[str, str] = {
     "super-resolution": _GENERATIVE,
     "fill": "gradient and generative fills are not implemented (`fill=solid` and `fill=blur` are)",
     "license-plate-detection": "no licence-plate detector ships with this server",
-    "face-detection": "no face detector ships with this server yet",
+    "face-detection": "blurring or pixelating the faces found is not implemented yet",
     "pdf": "PDF sources are not read",
     "video-rendering": _VIDEO,
     "video rendering": _VIDEO,

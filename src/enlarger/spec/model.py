@@ -23,6 +23,7 @@ from enlarger.spec.effect_parts import (
     Sharpen,
     Tone,
 )
+from enlarger.spec.face_parts import FaceArea
 from enlarger.spec.geometry_parts import Anchor, FocalPoint, Rect, Trim, TrimMode, TrimSample
 from enlarger.spec.output_kinds import Auto, ColorSpace, Format, PaletteFormat, Report
 from enlarger.spec.values import BLACK, WHITE, Color, Corners, Extent, Sides
@@ -45,6 +46,7 @@ __all__ = [
     "Duotone",
     "Effects",
     "Extent",
+    "FaceArea",
     "FillMode",
     "Fit",
     "Flip",
@@ -92,6 +94,7 @@ class Crop(StrEnum):
     ENTROPY = "entropy"
     EDGES = "edges"
     FOCALPOINT = "focalpoint"
+    FACES = "faces"
 
 
 class FillMode(StrEnum):
@@ -144,6 +147,8 @@ class Geometry:
     final_scale: float = 1.0
     #: space added around the finished image, inside the requested w x h (imgix ``pad``).
     pad: Sides = Sides()
+    #: the faces found in the source, padded, are the region (imgix ``fit=facearea``).
+    face_area: FaceArea | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +185,8 @@ class Output:
     #: a PNG source with no transparent pixel, kept in its own format, is written as
     #: JPEG instead (thumbor ``autojpg()``).
     opaque_png_as_jpeg: bool = False
+    #: ``report=json`` lists the faces found in the source (imgix ``faces=1``).
+    faces: bool = False
 
 
 class MarkPlacement(StrEnum):

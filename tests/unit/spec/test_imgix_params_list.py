@@ -32,6 +32,7 @@ SUGGESTED_IS_STRICT = {
     *(f"border-{side}" for side in ("top", "right", "bottom", "left")),
     *("pad", *(f"pad-{side}" for side in ("top", "right", "bottom", "left"))),
     *("trim-tol", "trim-md", "trim-sd", "trim-pad"),
+    *("facepad", "faceindex"),
 }
 
 
@@ -83,6 +84,8 @@ def allowed_values(arg: args.Arg[Any]) -> set[str | int] | None:
         return {*arg.words, *arg.unsupported}
     if isinstance(arg, args.IntegerChoice):
         return set(arg.values)
+    if isinstance(arg, args.FitArg):
+        return set(arg.words)
     return None
 
 
