@@ -31,7 +31,7 @@ def face_crop(run: Run) -> Plan | None:
     geometry, plan = run.spec.geometry, run.plan
     if geometry.face_area is not None:
         wanted = _face_area(run, geometry.face_area)
-    elif Crop.FACES in geometry.crop and geometry.fit in _CROPPING and _cuts(plan):
+    elif _crops_to_faces(geometry, plan):
         wanted = _centred_on_faces(run)
     else:
         return None
@@ -41,8 +41,12 @@ def face_crop(run: Run) -> Plan | None:
     return make_plan(spec, run.facts, run.max_output_side)
 
 
-def _cuts(plan: Plan) -> bool:
-    return plan.region.width < plan.bounds.width or plan.region.height < plan.bounds.height
+def _crops_to_faces(geometry: Geometry, plan: Plan) -> bool:
+    """``crop=faces`` with a region to place; a point to focus on (thumbor ``focal()``)
+    wins over the faces."""
+    cuts = plan.region.width < plan.bounds.width or plan.region.height < plan.bounds.height
+    wanted = Crop.FACES in geometry.crop and geometry.fit in _CROPPING
+    return wanted and cuts and geometry.focus is None
 
 
 def faces_within(run: Run) -> list[Box]:
