@@ -18,6 +18,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+from cv2.data import haarcascades
 
 from enlarger.imaging.analyse import glance_at
 from enlarger.imaging.frame import oriented_size
@@ -79,7 +80,7 @@ def detect(image: Any) -> list[tuple[int, int, int]]:
 def _classifier() -> Any:
     cascade = getattr(_local, "cascade", None)
     if cascade is None:
-        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + CASCADE)
+        cascade = cv2.CascadeClassifier(haarcascades + CASCADE)
         if cascade.empty():
             raise RuntimeError(f"OpenCV's {CASCADE} did not load")
         _local.cascade = cascade

@@ -28,8 +28,9 @@ Choices made where imgix leaves room:
   ``fit=crop`` (the requested size either way); ``fit=facearea,<fit>`` names another
   fit for that case, as imgix documents. ``crop=faces`` without a face falls back to
   the other ``crop`` values given (directions, entropy, edges, focal point).
-* Values imgix defines that this server does not implement (generative fills, ``cs=adobergb1998``, imgix-only formats...) are a
-  400 whose ``expected`` text says they are not supported.
+* Values imgix defines that this server does not implement (generative fills,
+  ``cs=adobergb1998``, imgix-only formats...) are a 400 whose ``expected`` text says
+  they are not supported.
 """
 
 from __future__ import annotations
