@@ -108,8 +108,6 @@ def test_crop_faces_without_a_face_falls_back_to_the_other_crop_values() -> None
         ("w=120&h=160&fit=facearea&facepad=2", (120, 160)),
         ("w=100&fit=facearea", (100, 100)),  # the face area is square
         ("h=90&fit=facearea&facepad=1.5", (90, 90)),
-        ("fit=facearea", (49, 49)),  # the face's own box, at the source's scale
-        ("fit=facearea&facepad=2", (98, 98)),
         ("fit=facearea&facepad=10", (256, 256)),  # limited by the image
         ("w=300&h=200&fit=facearea&faceindex=2", (300, 200)),  # no 2nd face: a crop
         ("w=100&h=100&fit=facearea,max&faceindex=2", (100, 100)),
@@ -118,6 +116,13 @@ def test_crop_faces_without_a_face_falls_back_to_the_other_crop_values() -> None
 def test_fit_facearea_sizes(query: str, size: tuple[int, int]) -> None:
     output = rendered(ASTRONAUT, parse(query))
     assert (output.width, output.height) == size
+
+
+@pytest.mark.parametrize("pad", [1, 1.5, 2])
+def test_fit_facearea_alone_is_the_padded_face_at_the_sources_scale(pad: float) -> None:
+    (face,) = faces_in(ASTRONAUT)
+    output = rendered(ASTRONAUT, parse(f"fit=facearea&facepad={pad}"))
+    assert output.width == output.height == round(face.width * pad)
 
 
 def test_fit_facearea_shows_the_face_box_itself() -> None:
