@@ -13,12 +13,11 @@ frame's pixels, the Plan's units.
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any
 
-import cv2
 import numpy as np
-from cv2.data import haarcascades
 
 from enlarger.imaging.analyse import glance_at
 from enlarger.imaging.frame import oriented_size
@@ -40,8 +39,6 @@ _NEIGHBOURS = 3
 
 #: one classifier per thread: OpenCV does not promise that one is safe to share.
 _local = threading.local()
-# The render pool is the parallelism: OpenCV's own threads would only compete with it.
-cv2.setNumThreads(1)
 
 
 def find_faces(
@@ -68,6 +65,7 @@ def detect(image: Any) -> list[tuple[int, int, int]]:
         shape=(grey.height, grey.width),
     )
     smallest = max(1, round(MIN_FACE_SHARE * max(grey.width, grey.height)))
+    cv2 = _opencv()
     found = _classifier().detectMultiScale(
         cv2.equalizeHist(pixels),
         scaleFactor=SCALE_STEP,
@@ -78,10 +76,22 @@ def detect(image: Any) -> list[tuple[int, int, int]]:
     return sorted(faces, key=lambda face: (-face[2], face[1], face[0]))
 
 
+@functools.cache
+def _opencv() -> Any:
+    """OpenCV, imported by the first look for faces: importing it costs a process about
+    30 MiB and 0.1 s, which renders that never ask for faces should not pay."""
+    import cv2
+
+    # The render pool is the parallelism: OpenCV's own threads would only compete with it.
+    cv2.setNumThreads(1)
+    return cv2
+
+
 def _classifier() -> Any:
     cascade = getattr(_local, "cascade", None)
     if cascade is None:
-        cascade = cv2.CascadeClassifier(haarcascades + CASCADE)
+        cv2 = _opencv()
+        cascade = cv2.CascadeClassifier(cv2.data.haarcascades + CASCADE)
         if cascade.empty():
             raise RuntimeError(f"OpenCV's {CASCADE} did not load")
         _local.cascade = cascade
