@@ -134,7 +134,7 @@ def observed(pool: RenderPool, services: Services) -> Metrics:
 def renderer_version() -> str:
     """What the rendered bytes depend on besides the request: part of every ETag."""
     parts = []
-    for package in ("enlarger", "pyvips", "pyvips-binary"):
+    for package in ("enlarger", "pyvips", "pyvips-binary", "opencv-python-headless"):
         try:
             parts.append(f"{package}/{version(package)}")
         except PackageNotFoundError:

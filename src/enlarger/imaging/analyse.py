@@ -16,6 +16,8 @@ from enlarger.imaging.frame import oriented_size
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.orient import oriented
 from enlarger.imaging.thumbnail import thumbnail
+from enlarger.spec.facts import SourceFacts
+from enlarger.spec.model import Flip
 from enlarger.spec.plan import Plan
 
 Replan = Callable[[Run], Plan | None]
@@ -39,11 +41,17 @@ def glance(run: Run, side: int = GLANCE_SIDE) -> Any:
     Shrunk on load, never enlarged; a pixel of it is ``oriented width / its width``
     source pixels wide.
     """
-    facts = run.facts
-    width, height = oriented_size(facts.width, facts.height, run.plan.orientation)
+    return glance_at(run.data, run.facts, run.plan.orientation, run.spec.orientation.flip, side)
+
+
+def glance_at(
+    data: bytes, facts: SourceFacts, orientation: int, flip: Flip | None, side: int
+) -> Any:
+    """``glance`` of ``data`` turned by EXIF ``orientation``, then flipped."""
+    width, height = oriented_size(facts.width, facts.height, orientation)
     factor = min(1.0, side / max(width, height))
     stored = oriented_size(
-        max(1, round(width * factor)), max(1, round(height * factor)), run.plan.orientation
+        max(1, round(width * factor)), max(1, round(height * factor)), orientation
     )
-    image = thumbnail(run.data, facts, *stored, no_rotate=True)
-    return oriented(image, run.plan.orientation, run.spec.orientation.flip)
+    image = thumbnail(data, facts, *stored, no_rotate=True)
+    return oriented(image, orientation, flip)

@@ -132,7 +132,7 @@ def render(
         check_pixels(facts, options.max_source_pixels, frames=facts.frames)
     if describes_source(spec.output):
         with decode_errors():
-            document = source_document(data, facts)
+            document = source_document(data, facts, faces=spec.output.faces)
         return Rendered(document.data, fmt, facts.width, facts.height, document.media_type)
     plan = make_plan(spec, facts, options.max_output_side, options.max_output_pixels)
     check_heavy_output(plan, fmt, spec.output, options.max_heavy_output_pixels)

@@ -1,7 +1,7 @@
 """The fixed order of the pixel pipeline. Each step is one function ``Run -> Run``.
 
 0. analyse: ``ANALYSERS`` may replan before anything is decoded (``analyse.py``):
-   trim (``trim.py``)
+   trim (``trim.py``), faces (``face_crop.py``)
 
 1. load: shrink-on-load decode at the Plan's scale, keeping only the part the Plan
    shows, in 8-bit sRGB or greyscale (CMYK/ICC sources converted here)
@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 
 from enlarger.imaging.analyse import Replan, replan
 from enlarger.imaging.animation import each_frame
+from enlarger.imaging.face_crop import face_crop
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.alpha import alpha
 from enlarger.imaging.steps.blend import blend
@@ -77,7 +78,7 @@ STEPS: tuple[Step, ...] = (
 )
 
 #: content-dependent replanning (trim, faces) before the load step.
-ANALYSERS: tuple[Replan, ...] = (trim,)
+ANALYSERS: tuple[Replan, ...] = (trim, face_crop)
 
 
 def no_clock(step: str, seconds: float) -> None:

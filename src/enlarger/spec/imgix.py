@@ -24,9 +24,13 @@ Choices made where imgix leaves room:
   refines another (``duotone-alpha`` of ``duotone``, ``border-top`` of ``border``) means
   the same wherever it stands. One that only refines another (imgix's "depends") is a
   400 without it, instead of being silently ignored.
-* Values imgix defines that this server does not implement (``fit=facearea``,
-  ``crop=faces``, generative fills, ``cs=adobergb1998``, imgix-only formats...) are a
-  400 whose ``expected`` text says they are not supported.
+* ``fit=facearea`` without a face, or without the ``faceindex``-th, is a centred
+  ``fit=crop`` (the requested size either way); ``fit=facearea,<fit>`` names another
+  fit for that case, as imgix documents. ``crop=faces`` without a face falls back to
+  the other ``crop`` values given (directions, entropy, edges, focal point).
+* Values imgix defines that this server does not implement (generative fills,
+  ``cs=adobergb1998``, imgix-only formats...) are a 400 whose ``expected`` text says
+  they are not supported.
 """
 
 from __future__ import annotations
@@ -124,6 +128,11 @@ _BORDER = ("spec", "effects", "border")
 _PAD = ("spec", "geometry", "pad")
 _TRIM = ("spec", "geometry", "trim")
 _COLOR_TRIMS = requires("trim", "color", "colorunlessalpha")
+_GEOMETRY_FIT = ("spec", "geometry", "fit")
+_FACE_AREA = ("spec", "geometry", "face_area")
+_FACEAREA = requires(
+    "fit", args.fits.FACEAREA, *(f"{args.fits.FACEAREA},{fit.value}" for fit in Fit)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +159,10 @@ PARAMETERS: tuple[Param, ...] = (
     Param("max-h", _LIMIT, ("spec", "geometry", "max_h"), ("max-height",)),
     Param("ar", args.Ratio(), ("spec", "geometry", "ar")),
     Param("rect", args.RectArg(), ("spec", "geometry", "rect")),
-    Param("fit", args.Choice(Fit, frozenset({"facearea"})), ("spec", "geometry", "fit"), ("f",)),
-    Param(
-        "crop",
-        args.ChoiceList(args.Choice(Crop, frozenset({"faces"}))),
-        ("spec", "geometry", "crop"),
-    ),
+    Param("fit", args.FitArg(), _GEOMETRY_FIT, ("f",), also=(_FACE_AREA,)),
+    Param("facepad", args.Number(args.Range(1, 10)), (*_FACE_AREA, "pad"), requires=_FACEAREA),
+    Param("faceindex", args.Integer(args.Range(1)), (*_FACE_AREA, "index"), requires=_FACEAREA),
+    Param("crop", args.ChoiceList(args.Choice(Crop)), ("spec", "geometry", "crop")),
     Param("fp-x", args.UNIT_SCALAR, ("spec", "geometry", "focal", "x")),
     Param("fp-y", args.UNIT_SCALAR, ("spec", "geometry", "focal", "y")),
     Param("fp-z", args.Number(args.Range(1, 100)), ("spec", "geometry", "focal", "z")),
@@ -196,6 +203,13 @@ PARAMETERS: tuple[Param, ...] = (
         repeatable=True,
     ),
     Param("dl", args.Filename(), ("spec", "output", "dl")),
+    Param(
+        "faces",
+        args.IntegerChoice((1,)),
+        ("spec", "output", "faces"),
+        convert=bool,
+        requires=requires("fm", "json"),
+    ),
     # adjustment
     Param("bri", _PERCENT, (*_ADJUST, "brightness")),
     Param("con", _PERCENT, (*_ADJUST, "contrast")),

@@ -46,7 +46,8 @@ PARTIAL: Mapping[str, str] = {
     "edge to edge",
     "blend": "a colour, or an image by path (absolute URLs where `[render] overlay_urls` "
     "allows); with a colour, the placement and size parameters have no effect (as at imgix)",
-    "blend-crop": "`faces` needs a face detector this server does not have",
+    "blend-crop": "`faces` is not applied to blend images (the face analyser looks at the "
+    "main source only)",
     "mask": "an image mask is stretched to the output; without alpha its lightness masks",
     "txt-font": "`sans-serif`, `serif`, `monospace` with `bold`/`italic`, drawn in the "
     "DejaVu fonts the package ships; imgix's named fonts (Helvetica...) are refused",
@@ -56,6 +57,11 @@ PARTIAL: Mapping[str, str] = {
     "txt-line": "at most 50 px (bounds a render's cost)",
     "txt-lead": "at most 512 px; applies between lines of a text with newlines",
     "txt-track": "at most 100 px",
+    **dict.fromkeys(
+        ("crop", "fit", "facepad", "faceindex", "faces"),
+        "faces are found by OpenCV's frontal-face Haar cascade (upright faces seen from the "
+        "front; docs/faces.md), so imgix may find faces this server misses, and the reverse",
+    ),
 }
 
 _GENERATIVE = "generative AI at imgix: needs a hosted model this server does not run"
@@ -89,7 +95,7 @@ NOT_SUPPORTED_CATEGORIES: Mapping[str, str] = {
     "super-resolution": _GENERATIVE,
     "fill": "gradient and generative fills are not implemented (`fill=solid` and `fill=blur` are)",
     "license-plate-detection": "no licence-plate detector ships with this server",
-    "face-detection": "no face detector ships with this server yet",
+    "face-detection": "blurring or pixelating the faces found is not implemented yet",
     "pdf": "PDF sources are not read",
     "video-rendering": _VIDEO,
     "video rendering": _VIDEO,

@@ -23,6 +23,7 @@ from enlarger.spec.effect_parts import (
     Sharpen,
     Tone,
 )
+from enlarger.spec.face_parts import FaceArea
 from enlarger.spec.geometry_parts import Anchor, FocalPoint, Rect, Trim, TrimMode, TrimSample
 from enlarger.spec.output_kinds import Auto, ColorSpace, Format, PaletteFormat, Report
 from enlarger.spec.overlay_parts import (
@@ -60,6 +61,7 @@ __all__ = [
     "Duotone",
     "Effects",
     "Extent",
+    "FaceArea",
     "FillMode",
     "Fit",
     "Flip",
@@ -111,6 +113,7 @@ class Crop(StrEnum):
     ENTROPY = "entropy"
     EDGES = "edges"
     FOCALPOINT = "focalpoint"
+    FACES = "faces"
 
 
 class FillMode(StrEnum):
@@ -163,6 +166,8 @@ class Geometry:
     final_scale: float = 1.0
     #: space added around the finished image, inside the requested w x h (imgix ``pad``).
     pad: Sides = Sides()
+    #: the faces found in the source, padded, are the region (imgix ``fit=facearea``).
+    face_area: FaceArea | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +204,8 @@ class Output:
     #: a PNG source with no transparent pixel, kept in its own format, is written as
     #: JPEG instead (thumbor ``autojpg()``).
     opaque_png_as_jpeg: bool = False
+    #: ``report=json`` lists the faces found in the source (imgix ``faces=1``).
+    faces: bool = False
 
 
 @dataclass(frozen=True, slots=True)

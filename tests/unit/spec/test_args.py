@@ -9,7 +9,7 @@ from PIL import ImageColor
 
 from enlarger.errors import InvalidParameter, clipped
 from enlarger.spec import args
-from enlarger.spec.model import Anchor, Color, Crop, Extent, Fit, Rect
+from enlarger.spec.model import Anchor, Color, Crop, Extent, FaceArea, Fit, Rect
 
 
 def rejects(arg: args.Arg[Any], raw: str) -> InvalidParameter:
@@ -181,7 +181,7 @@ class TestChoice:
 
 
 class TestChoiceList:
-    arg = args.ChoiceList(args.Choice(Crop, frozenset({"faces"})))
+    arg = args.ChoiceList(args.Choice(Crop, frozenset({"smart"})))
 
     def test_accepts_a_set(self) -> None:
         assert self.arg.parse("p", "left,top,left") == {Crop.TOP, Crop.LEFT}
@@ -191,10 +191,32 @@ class TestChoiceList:
             "top,left,focalpoint"
         )
 
-    @pytest.mark.parametrize("raw", ["", "top,", ",top", "top,,left", "top,faces", "middle"])
+    @pytest.mark.parametrize("raw", ["", "top,", ",top", "top,,left", "top,smart", "middle"])
     def test_rejects(self, raw: str) -> None:
         error = rejects(self.arg, raw)
         assert error.details["expected"].startswith("a comma-separated list of top, bottom")
+
+
+class TestFitArg:
+    arg = args.FitArg()
+
+    def test_a_plain_fit_has_no_face_area(self) -> None:
+        assert [self.arg.parse("fit", fit.value) for fit in Fit] == [(fit, None) for fit in Fit]
+
+    def test_facearea_falls_back_to_a_crop_or_the_fit_named(self) -> None:
+        assert self.arg.parse("fit", "facearea") == (Fit.CROP, FaceArea())
+        assert self.arg.parse("fit", "facearea,fill") == (Fit.FILL, FaceArea())
+
+    @pytest.mark.parametrize("raw", ["facearea", "facearea,fill", "max"])
+    def test_formats_what_it_reads(self, raw: str) -> None:
+        assert self.arg.format(self.arg.parse("fit", raw)) == raw
+
+    @pytest.mark.parametrize(
+        "raw", ["", "facearea,", "facearea,facearea", "fill,facearea", "facearea,cover", "Crop"]
+    )
+    def test_rejects(self, raw: str) -> None:
+        error = rejects(self.arg, raw)
+        assert "facearea,<one of them>" in error.details["expected"]
 
 
 class TestIntegerChoice:

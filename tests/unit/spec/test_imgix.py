@@ -25,11 +25,14 @@ from enlarger.spec.model import (
     ColorSpace,
     Crop,
     Extent,
+    FaceArea,
     FillMode,
     Fit,
     Flip,
     FocalPoint,
     Format,
+    Geometry,
+    Output,
     PaletteFormat,
     Rect,
     RenderSpec,
@@ -97,6 +100,15 @@ ACCEPTED: list[tuple[str, str, Any]] = [
     ),
     *[(f"fit={fit.value}", "geometry.fit", fit) for fit in Fit],
     ("f=crop", "geometry.fit", Fit.CROP),
+    ("fit=facearea", "geometry", Geometry(fit=Fit.CROP, face_area=FaceArea())),
+    ("f=facearea,fill", "geometry", Geometry(fit=Fit.FILL, face_area=FaceArea())),
+    ("facepad=2.5&fit=facearea", "geometry", Geometry(fit=Fit.CROP, face_area=FaceArea(2.5))),
+    (
+        "faceindex=2&fit=facearea,max",
+        "geometry",
+        Geometry(fit=Fit.MAX, face_area=FaceArea(index=2)),
+    ),
+    ("faces=1&fm=json", "output", Output(report=Report.JSON, faces=True)),
     *[(f"crop={crop.value}", "geometry.crop", frozenset({crop})) for crop in Crop],
     ("crop=top,left", "geometry.crop", frozenset({Crop.TOP, Crop.LEFT})),
     ("crop=bottom%2Cright", "geometry.crop", frozenset({Crop.BOTTOM, Crop.RIGHT})),
@@ -208,11 +220,20 @@ REJECTED: list[tuple[str, str]] = [
     ("ar=16x9", "ar"),
     ("rect=0,0,0,10", "rect"),
     ("rect=0,0,10", "rect"),
-    ("fit=facearea", "fit"),
+    ("fit=facearea,", "fit"),
     ("fit=cover", "fit"),
-    ("f=facearea", "f"),
-    ("crop=faces", "crop"),
-    ("crop=top,faces", "crop"),
+    ("f=facearea,facearea", "f"),
+    ("fit=facearea,cover", "fit"),
+    ("crop=face", "crop"),
+    ("crop=top,,faces", "crop"),
+    ("fit=facearea&facepad=0.5", "facepad"),
+    ("fit=facearea&facepad=11", "facepad"),
+    ("fit=crop&facepad=2", "facepad"),
+    ("fit=facearea&faceindex=0", "faceindex"),
+    ("fit=facearea&faceindex=1.5", "faceindex"),
+    ("faceindex=1", "faceindex"),
+    ("fm=json&faces=0", "faces"),
+    ("fm=png&faces=1", "faces"),
     ("crop=", "crop"),
     ("fp-x=-0.1", "fp-x"),
     ("fp-x=1.01", "fp-x"),
@@ -280,8 +301,6 @@ def test_rejects_naming_the_parameter(query: str, parameter: str) -> None:
 @pytest.mark.parametrize(
     ("query", "hint"),
     [
-        ("fit=facearea", "facearea: not supported"),
-        ("crop=faces", "faces: not supported"),
         ("fill=gen", "gen, generative, gradient: not supported"),
         ("cs=adobergb1998", "adobergb1998, tinysrgb: not supported"),
         ("fm=png8", "png8"),
@@ -291,7 +310,7 @@ def test_unimplemented_imgix_values_say_not_supported(query: str, hint: str) -> 
     assert hint in rejected(query).details["expected"]
 
 
-@pytest.mark.parametrize("name", ["faces", "foo", "W", "Width", "w64x", "txt-x"])
+@pytest.mark.parametrize("name", ["face-blur", "foo", "W", "Width", "w64x", "txt-x"])
 def test_unknown_parameters_are_named(name: str) -> None:
     error = rejected(f"w=100&{name}=10")
     assert error.details["parameter"] == name

@@ -35,6 +35,7 @@ SUGGESTED_IS_STRICT = {
     *("trim-tol", "trim-md", "trim-sd", "trim-pad"),
     *("mark-alpha", "mark-pad", "mark-scale", "mark-x", "blend-pad", "blend-x", "blend-y"),
     *("txt-pad", "txt-shad", "txt-width"),
+    *("facepad", "faceindex"),
 }
 #: imgix suggests only a lower bound; ours also has an upper one that bounds the cost.
 BOUNDED_FOR_COST = {
@@ -93,6 +94,8 @@ def allowed_values(arg: args.Arg[Any]) -> set[str | int] | None:
         return {*arg.words, *arg.unsupported}
     if isinstance(arg, args.IntegerChoice):
         return set(arg.values)
+    if isinstance(arg, args.FitArg):
+        return set(arg.words)
     return None
 
 
@@ -194,7 +197,7 @@ def test_every_other_imgix_parameter_is_rejected_by_name(imgix: dict[str, Any]) 
         for name in set(imgix["parameters"]) | set(imgix["aliases"])
         if "=" not in name and name not in supported
     }
-    assert len(others) > 100
+    assert len(others) > 50  # the published list was read (98 names left unsupported)
     for name in sorted(others):
         with pytest.raises(InvalidParameter) as caught:
             parse(f"{name}=1")

@@ -50,9 +50,9 @@ def test_every_parameter_of_the_table_is_supported_or_partial() -> None:
 
 
 def test_refused_values_make_a_parameter_partial_and_are_named() -> None:
-    fit = status("fit", "size")
-    assert fit.support is Support.PARTIAL
-    assert "`facearea`" in fit.note
+    cs = status("cs", "format")
+    assert cs.support is Support.PARTIAL
+    assert "`adobergb1998`" in cs.note
 
 
 def test_not_supported_has_a_reason_by_name_or_category() -> None:

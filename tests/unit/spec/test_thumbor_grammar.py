@@ -18,7 +18,7 @@ def test_sizes_alignment_smart_and_filters() -> None:
     assert image == "a b.jpg"
     assert (geometry.w, geometry.h, geometry.fit) == (Extent(300), None, Fit.CROP)
     # flipped first here, so the left of thumbor's flipped output is the source's right
-    assert geometry.crop == frozenset({Crop.RIGHT, Crop.TOP, Crop.EDGES})
+    assert geometry.crop == frozenset({Crop.RIGHT, Crop.TOP, Crop.FACES, Crop.EDGES})
     assert draft.spec.orientation.flip is Flip.H
     assert (draft.spec.output.fm, draft.spec.output.q) == (Format.WEBP, 55)
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from enlarger.imaging.blurhash import encode as blurhash
+from enlarger.imaging.faces import find_faces
 from enlarger.imaging.reports.describe import describe
 from enlarger.imaging.reports.palette import palette_document
 from enlarger.imaging.reports.sample import sample
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import Output, Report
+from enlarger.spec.plan import Box
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +28,23 @@ def describes_source(output: Output) -> bool:
     return output.report is Report.JSON and output.palette is None
 
 
-def source_document(data: bytes, facts: SourceFacts) -> Document:
-    return Document(json.dumps(describe(data, facts)).encode(), "application/json")
+def source_document(data: bytes, facts: SourceFacts, faces: bool = False) -> Document:
+    """``describe``'s document; ``faces`` adds imgix's ``Faces``: each face found, largest
+    first, as ``bounds`` in pixels of the upright (EXIF-oriented) image."""
+    document = describe(data, facts)
+    if faces:
+        found = find_faces(data, facts, facts.orientation)
+        document["Faces"] = [{"bounds": _bounds(face)} for face in found]
+    return Document(json.dumps(document).encode(), "application/json")
+
+
+def _bounds(face: Box) -> dict[str, int]:
+    return {
+        "x": round(face.left),
+        "y": round(face.top),
+        "width": round(face.width),
+        "height": round(face.height),
+    }
 
 
 def render_document(image: Any, output: Output) -> Document | None:

@@ -7,13 +7,15 @@ reads it again unchanged. The objects also expose what they accept (ranges, choi
 so tests can compare them with a dialect's published list.
 
 One module per kind of value: ``numbers``, ``lengths`` (pixels or fractions, ``rect``),
-``choices`` (words from a fixed set), ``colours``, ``text`` (file names, base64url),
-``lists`` (pairs, corner radii), ``layers`` (overlay images, text, fonts, alignments).
+``choices`` (words from a fixed set), ``fits`` (imgix ``fit``), ``colours``, ``text``
+(file names, base64url), ``lists`` (pairs, corner radii), ``layers`` (overlay images,
+text, fonts, alignments).
 """
 
 from enlarger.spec.args.base import Arg
 from enlarger.spec.args.choices import Boolean, Choice, ChoiceList, IntegerChoice
 from enlarger.spec.args.colours import COLOR_KEYWORDS, ColorArg, hex_color
+from enlarger.spec.args.fits import FitArg
 from enlarger.spec.args.layers import (
     Align,
     ClipArg,
@@ -61,6 +63,7 @@ __all__ = [
     "CornersArg",
     "CssIdentifier",
     "Filename",
+    "FitArg",
     "FontArg",
     "FrameSpan",
     "ImagePath",

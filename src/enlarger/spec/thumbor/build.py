@@ -3,8 +3,9 @@
 * **Size.** ``WxH`` in pixels; 0 or a missing side is proportional to the other, both
   missing is the source's size, ``orig`` is the source's side.
 * **Crop (no fit-in)**: the image covers WxH and the rest is cut (``Fit.CROP``), centred
-  unless ``left|right`` / ``top|bottom`` say otherwise or ``smart`` asks for the most
-  interesting part (libvips attention); it is enlarged when WxH is larger, as thumbor
+  unless ``left|right`` / ``top|bottom`` say otherwise or ``smart`` asks for the faces
+  (centred on all of them) or, with none found, the most interesting part (libvips
+  attention); it is enlarged when WxH is larger, as thumbor
   does; ``stretch()`` distorts to WxH instead (``Fit.SCALE``).
 * **fit-in**: fitted within WxH, never enlarged (``Fit.MAX``) unless ``upscale()``;
   ``adaptive-`` swaps W and H when the source's orientation is the other one.
@@ -129,8 +130,8 @@ def _crop(url: ThumborUrl) -> frozenset[Crop]:
     mirrored = {Crop.LEFT, Crop.RIGHT} if url.flip_h else set()
     mirrored |= {Crop.TOP, Crop.BOTTOM} if url.flip_v else set()
     crop = {_MIRROR[c] if c in mirrored else c for c in crop}
-    if url.smart:
-        crop.add(Crop.EDGES)
+    if url.smart:  # thumbor's detectors: faces first, then the most interesting part
+        crop |= {Crop.FACES, Crop.EDGES}
     return frozenset(crop)
 
 

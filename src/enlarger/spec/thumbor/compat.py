@@ -33,7 +33,12 @@ GRAMMAR: tuple[tuple[str, Status, str], ...] = (
     ("`-W`, `-H` (flips)", Status.SUPPORTED, "400 together with a manual crop"),
     ("`left/`, `center/`, `right/`", Status.SUPPORTED, ""),
     ("`top/`, `middle/`, `bottom/`", Status.SUPPORTED, ""),
-    ("`smart/`", Status.SUPPORTED, "libvips attention crop"),
+    (
+        "`smart/`",
+        Status.SUPPORTED,
+        "faces first (OpenCV's frontal-face cascade, as thumbor's face detector; centred on "
+        "the box around them), else libvips' attention crop in place of thumbor's features",
+    ),
     ("`filters:.../`", Status.SUPPORTED, "unknown filters and bad arguments are 400s"),
     ("image path", Status.SUPPORTED, "percent-encoded; `i/<id>` is an uploaded image"),
 )
