@@ -32,14 +32,16 @@ BIG = "/rocket.jpg?w=2000&h=2000&fit=crop&fm=png"
 
 
 class GatedOrigin:
-    """A web folder that counts reads and holds each one until ``opened`` is set."""
+    """A web folder that counts locates and reads and holds each read until ``opened`` is set."""
 
     def __init__(self, root: Path) -> None:
         self._folder = WebFolder(root, 10_000_000)
+        self.locates = 0
         self.reads = 0
         self.opened = asyncio.Event()
 
     async def locate(self, path: str) -> Source:
+        self.locates += 1
         found = await self._folder.locate(path)
 
         async def read() -> bytes:
@@ -95,6 +97,25 @@ async def test_renders_beyond_the_pixel_budget_get_429_before_reading(originals:
     assert origin.reads == 2
     assert pool.admitted == 0
     assert pool.pixels_in_flight == 0
+
+
+async def test_a_full_queue_sheds_before_locating_the_source(originals: Path) -> None:
+    """One thread busy, one request waiting, a queue of one: the next twelve get 429 with
+    Retry-After without their source being located, let alone read or decoded."""
+    async with gated_client(originals, render_threads=1, render_queue=1) as (client, origin, pool):
+        held = [asyncio.create_task(client.get(f"/rocket.jpg?w={w}")) for w in (20, 21)]
+        async with asyncio.timeout(10):
+            while pool.admitted < 2:
+                await asyncio.sleep(0.005)
+        shed = await asyncio.gather(*(client.get(f"/rocket.jpg?w={30 + i}") for i in range(12)))
+        assert (origin.locates, origin.reads) == (2, 1)
+        origin.opened.set()
+        served = await asyncio.gather(*held)
+    assert [response.status_code for response in shed] == [429] * 12
+    assert {response.headers["retry-after"] for response in shed} == {"1"}
+    assert {error_of(response)["error"] for response in shed} == {"overloaded"}
+    assert [response.status_code for response in served] == [200, 200]
+    assert origin.locates == 2
 
 
 async def test_waiting_renders_hold_no_source_until_admitted(originals: Path) -> None:

@@ -7,7 +7,9 @@ for admission in arrival order; a job beyond that is refused at once with
 ``Overloaded`` (429), so latency stays bounded instead of growing with the backlog.
 
 A render is admitted before it reads its source (``admission``), so waiting requests
-hold no source bytes, and a refused one has read and decoded nothing. It reserves an
+hold no source bytes, and a refused one has read and decoded nothing. A request asks
+``check_room`` before it even locates its source, so under overload a 429 costs
+nothing but parsing the URL. It reserves an
 estimate and settles its real cost once the header is read (``Admitted.settle``), which
 then bounds what is admitted next. A job
 counts until its thread really finishes, even when its request gave up; a request that
@@ -97,6 +99,13 @@ class RenderPool:
         async with self.admission(cost) as admitted:
             return await admitted.run(fn)
 
+    def check_room(self) -> None:
+        """``Overloaded`` at once when a new job could only wait and the queue is full: the
+        same answer ``admission`` would give, before anything is located or read."""
+        with self._lock:
+            if (self._waiting or not self._fits(0)) and len(self._waiting) >= self.queue:
+                raise _full()
+
     @asynccontextmanager
     async def admission(self, cost: int) -> AsyncIterator[Admitted]:
         """Wait for admission at ``cost`` pixels (``Overloaded`` at once when the queue is
@@ -113,7 +122,7 @@ class RenderPool:
             if not self._waiting and self._fits(cost):
                 return self._grant(cost)
             if len(self._waiting) >= self.queue:
-                raise Overloaded("the render queue is full, retry shortly", retry_after=1)
+                raise _full()
             waiter = _Waiter(cost)
             self._waiting.append(waiter)
         try:
@@ -161,6 +170,10 @@ class RenderPool:
     def close(self) -> None:
         """Cancel waiting jobs and wait for running ones."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _full() -> Overloaded:
+    return Overloaded("the render queue is full, retry shortly", retry_after=1)
 
 
 def _resolve(granted: asyncio.Future[Admitted], ticket: Admitted) -> None:

@@ -151,6 +151,7 @@ class Renderer:
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
     ) -> Response:
+        self._pool.check_room()  # shed before locating: a 429 under overload costs nothing
         located = await locate(origin, path, negotiated.spec)
         headers = self._cache_headers(located, negotiated)
         if none_match(request.headers.get("if-none-match"), headers["etag"]):
