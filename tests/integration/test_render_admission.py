@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from starlette.applications import Starlette
 
 from enlarger.dialects import ImgixDialect
 from enlarger.http.errors import EXCEPTION_HANDLERS
-from enlarger.http.pool import RenderPool
+from enlarger.http.pool import Admitted, RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.imaging import writable_formats
 from enlarger.origins.base import Source
@@ -216,3 +217,39 @@ async def test_uploads_beyond_the_bytes_in_flight_get_429_before_their_body(
     assert not second_read
     assert created.status_code == 201
     assert admitted.status_code == 201
+
+
+async def test_a_settled_cost_that_does_not_fit_waits_for_the_settled_jobs() -> None:
+    """Two jobs admitted on small estimates settle at 80 of 100 pixels each: the second
+    decodes only once the first has left, so their real costs never add up."""
+    pool = RenderPool(threads=2, queue=0, pixels=100)
+    events: list[str] = []
+    first_settled, release_first = threading.Event(), threading.Event()
+
+    def first(admitted: Admitted) -> None:
+        admitted.settle(80)
+        events.append("first decodes")
+        first_settled.set()
+        release_first.wait(5)
+        events.append("first leaves")
+
+    def second(admitted: Admitted) -> None:
+        first_settled.wait(5)
+        admitted.settle(80)
+        events.append("second decodes")
+
+    async def job(work: Callable[[Admitted], None]) -> None:
+        async with pool.admission(10) as admitted:
+            await admitted.run(lambda: work(admitted))
+
+    try:
+        jobs = asyncio.gather(job(first), job(second))
+        await asyncio.sleep(0.3)
+        assert events == ["first decodes"]  # the second waits in settle
+        assert pool.admitted == 2
+        release_first.set()
+        await asyncio.wait_for(jobs, 5)
+    finally:
+        pool.close()
+    assert events == ["first decodes", "first leaves", "second decodes"]
+    assert pool.pixels_in_flight == 0
