@@ -77,10 +77,10 @@ def run_clients(
     return outcomes
 
 
-def counting(path_of: Callable[[int], str]) -> Callable[[], str]:
-    """``path_of(n)`` for n = 1, 2, 3, ...: with ``path_of`` one-to-one, every request is a
-    new render that no result cache answers."""
-    counter = [0]
+def counting(path_of: Callable[[int], str], start: int = 0) -> Callable[[], str]:
+    """``path_of(n)`` for n = start + 1, start + 2, ...: with ``path_of`` one-to-one, every
+    request is a new render that no result cache answers."""
+    counter = [start]
 
     def next_path() -> str:
         counter[0] += 1

@@ -146,8 +146,8 @@ def render_markdown(
         "rendering process, MB, highest so far in that engine's run. Client CPU-ms/req: what "
         "the load generator itself used (it shares the 2 cores with the server).",
         "",
-        "| engine | workload format | conc | req/s | p50 ms | p95 ms | p99 ms | CPU-ms/req | cores busy "
-        "| peak RSS MB/process | mean KiB | requests | client CPU-ms/req | status |",
+        "| engine | workload format | conc | req/s | p50 ms | p95 ms | p99 ms | CPU-ms/req "
+        "| cores busy | peak RSS MB/process | mean KiB | requests | client CPU-ms/req | status |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [_row(m) for m in cells.values()]

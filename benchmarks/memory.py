@@ -7,8 +7,8 @@ Each variant is a fresh ``enlarger serve`` (``--processes`` of them sharing the 
 its environment added. ``--clients`` connections ask, each request a new render (so no
 result cache answers it), for a mix of outputs of the 24 MP sources of ``bench_large.py``
 (half of them progressive JPEGs): fit 512 JPEG, 1024 px AVIF, 2048 px WebP, 1600 px PNG,
-3000 px JPEG and the whole photo re-encoded as JPEG. The summed RSS of every server
-process is sampled every 20 ms. Per variant: idle and peak RSS, the statuses (only 200,
+3000 px JPEG and the whole photo re-encoded as JPEG. The summed RSS and PSS of every
+server process are sampled every 20 ms. Per variant: idle and peak RSS, the statuses (only 200,
 429 and 503 are acceptable) and renders per second. Without ``--variant`` it measures the
 defaults.
 """
@@ -71,7 +71,9 @@ def path_of(sources: Sequence[str]) -> Callable[[int], str]:
     return path
 
 
-def measure(name: str, env: dict[str, str], sources: Sequence[str], args: argparse.Namespace) -> str:
+def measure(
+    name: str, env: dict[str, str], sources: Sequence[str], args: argparse.Namespace
+) -> str:
     server = enlarger_server(WORK, WORK / "large", free_port(), args.processes, env, name=name)
     server.start()
     try:
@@ -92,7 +94,8 @@ def measure(name: str, env: dict[str, str], sources: Sequence[str], args: argpar
     flag = f" UNEXPECTED {sorted(unexpected)}" if unexpected else ""
     p50 = outcomes.percentile_ms(200, 50) or 0
     return (
-        f"| {name} | {settings} | {idle:.0f} | {sampler.peak_mb:.0f} | {counted}{flag} | "
+        f"| {name} | {settings} | {idle:.0f} | {sampler.peak_mb:.0f} | {sampler.peak_pss_mb:.0f} "
+        f"| {counted}{flag} | "
         f"{statuses[200] / outcomes.elapsed_s:.2f} | {p50:.0f} |"
     )
 
@@ -106,9 +109,9 @@ def main(argv: Sequence[str]) -> int:
         f"{args.clients} clients, {args.processes} process(es), {args.duration:g} s per "
         f"variant, sources {', '.join(sources)}",
         "",
-        "| variant | settings | idle RSS MB | peak RSS MB (all processes) | statuses "
-        "| 200/s | 200 p50 ms |",
-        "|---|---|---|---|---|---|---|",
+        "| variant | settings | idle RSS MB | peak RSS MB (all processes) | peak PSS MB "
+        "| statuses | 200/s | 200 p50 ms |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     print("\n".join(header), flush=True)
     rows = []

@@ -45,6 +45,8 @@ BOX = 512
 #: the mixed workload's boxes: 400 to 3400 px, every 200.
 MIXED_BOXES = tuple(range(400, 3401, 200))
 WORKLOADS = ("fit512", "mixed")
+#: every request renders, as thumbor's (no result storage) and sharp's do.
+NO_RESULT_CACHE = {"ENLARGER_MEMORY_CACHE_BYTES": "0", "ENLARGER_RESULT_STORE_BYTES": "0"}
 RAW_CONCURRENCY = (1, 2)
 SERVER_START_TIMEOUT_S = 60.0
 
@@ -139,7 +141,9 @@ def http_engines(
         if reason:
             unavailable["Enlarger (all formats)"] = reason
         else:
-            server = bench_enlarger.enlarger_server(WORK, photos, free_port(), processes)
+            server = bench_enlarger.enlarger_server(
+                WORK, photos, free_port(), processes, NO_RESULT_CACHE
+            )
             engines.append(HttpEngine(server, bench_enlarger.enlarger_path, all_formats, True))
     if SHARP in names:
         reason = bench_sharp.unavailable_reason()

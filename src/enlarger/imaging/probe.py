@@ -57,10 +57,11 @@ def _held_coefficients(image: pyvips.Image, loader: str) -> int:
     """The coefficients a progressive (multi-scan) JPEG's decode holds: all of them."""
     if loader != "jpeg" or not _int_field(image, "interlaced", 0):
         return 0
+    pixels = int(image.width) * int(image.height)
     if image.bands == 1:
-        return image.width * image.height
+        return pixels
     per_pixel = _COEFFICIENTS_PER_PIXEL.get(_str_field(image, "jpeg-chroma-subsample"), 3.0)
-    return int(image.width * image.height * per_pixel)
+    return int(pixels * per_pixel)
 
 
 def _delays(image: pyvips.Image) -> tuple[int, ...]:

@@ -46,7 +46,7 @@ def test_probe_reads_grey_alpha_png() -> None:
 def test_probe_counts_the_coefficients_a_progressive_jpeg_decode_holds(
     options: dict[str, object], coefficients: int
 ) -> None:
-    image = pyvips.Image.black(300, 200, bands=3) + [10, 120, 200]
+    image = pyvips.Image.black(300, 200, bands=3).linear(1, [10, 120, 200])
     data = image.jpegsave_buffer(Q=90, **options)
     assert probe(data).coefficients == coefficients
 
