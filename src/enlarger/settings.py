@@ -80,7 +80,7 @@ class ServerSettings(Section):
     #: pixels the admitted renders may cost together (``spec/cost.py``: source bytes / 3,
     #: decoded pixels, output pixels, heavy encoders 8x); beyond it a request waits in the
     #: queue, unread. One render alone is always admitted. 0: no limit.
-    render_pixels_in_flight: Annotated[int, COUNT] = 40_000_000
+    render_pixels_in_flight: Annotated[int, COUNT] = 32_000_000
     #: bytes of uploads held at once (declared length, or the upload limit); beyond it
     #: ``POST /v1/images`` gets 429 before its body is read. 0: no limit.
     upload_bytes_in_flight: Annotated[int, COUNT] = 256 * 1024 * 1024
@@ -217,7 +217,7 @@ class OptimizeSettings(Section):
 class CacheSettings(Section):
     TABLE: ClassVar[str] = "cache"
     #: rendered results kept in each node's memory, least recently used out (0: none).
-    memory_cache_bytes: Annotated[int, COUNT] = 64 * 1024 * 1024
+    memory_cache_bytes: Annotated[int, COUNT] = 32 * 1024 * 1024
     #: results kept in the object store that every node shares, oldest out (0: none).
     result_store_bytes: Annotated[int, COUNT] = 10 * 1024 * 1024 * 1024
     #: how often a node looks for purges made on other nodes (its memory may lag this long).
