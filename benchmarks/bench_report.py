@@ -120,7 +120,7 @@ def render_markdown(
     notes: Sequence[str],
 ) -> str:
     lines = [
-        "# Render benchmark: Enlarger vs raw pyvips vs thumbor",
+        "# Render benchmark: Enlarger vs raw pyvips vs thumbor vs sharp",
         "",
         f"- Date: {info.date}",
         f"- Machine: {info.machine}",

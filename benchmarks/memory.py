@@ -51,6 +51,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         default=[],
         help="NAME:KEY=VALUE,KEY=VALUE (environment added to the server); repeatable",
     )
+    parser.add_argument("--compare-with", help="another enlarger executable, run with defaults")
     parser.add_argument("--output", type=Path, help="write the table here too")
     return parser.parse_args(argv)
 
@@ -72,9 +73,14 @@ def path_of(sources: Sequence[str]) -> Callable[[int], str]:
 
 
 def measure(
-    name: str, env: dict[str, str], sources: Sequence[str], args: argparse.Namespace
+    name: str,
+    env: dict[str, str],
+    sources: Sequence[str],
+    args: argparse.Namespace,
+    executable: str | None = None,
 ) -> str:
-    server = enlarger_server(WORK, WORK / "large", free_port(), args.processes, env, name=name)
+    folder, port = WORK / "large", free_port()
+    server = enlarger_server(WORK, folder, port, args.processes, env, executable, name)
     server.start()
     try:
         server.wait_listening(60)
@@ -115,8 +121,11 @@ def main(argv: Sequence[str]) -> int:
     ]
     print("\n".join(header), flush=True)
     rows = []
-    for name, env in variants:
-        rows.append(measure(name, env, sources, args))
+    runs = [(name, env, None) for name, env in variants]
+    if args.compare_with:
+        runs.append(("compared", {}, args.compare_with))
+    for name, env, executable in runs:
+        rows.append(measure(name, env, sources, args, executable))
         print(rows[-1], flush=True)
     if args.output:
         args.output.write_text("\n".join([*header, *rows]) + "\n")

@@ -3,9 +3,11 @@
     python benchmarks/profile_servers.py [--workload mixed] [--format jpeg] [--seconds 15]
 
 Each server runs as one process (so one profile holds all of its work) while 4 connections
-ask for the workload's renders; ``py-spy record --native`` samples it, idle threads
-left out. Writes ``.work/profile-<server>.txt``: the 25 functions most often on the CPU
-(own samples) and the 25 most often on the stack (inclusive), as shares of all samples.
+ask for the workload's renders; ``py-spy record --native`` samples it (pausing it
+briefly at each sample), idle threads left out. Writes ``.work/profile-<server>.txt``: the 25 functions most often on the CPU
+(own samples) and the 25 most often on the stack (inclusive), as shares of all samples,
+and the own samples by where the code lives (a native library, or Python code). Stripped
+native libraries (libvips) show addresses; ``perf record -g -p PID`` names their DSO.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def summarise(collapsed: Path) -> str:
     """Own and inclusive shares per function from py-spy's collapsed stacks."""
     own: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
+    where: Counter[str] = Counter()
     total = 0
     for line in collapsed.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
@@ -51,13 +54,22 @@ def summarise(collapsed: Path) -> str:
         samples = int(count)
         total += samples
         own[frames[-1]] += samples
+        where[_library(frames[-1])] += samples
         for frame in set(frames):
             inclusive[frame] += samples
     lines = [f"{total} samples", "", "own:"]
     lines += [f"{n / total:6.1%}  {frame}" for frame, n in own.most_common(TOP)]
+    lines += ["", "own, by library:"]
+    lines += [f"{n / total:6.1%}  {name}" for name, n in where.most_common(TOP)]
     lines += ["", "inclusive:"]
     lines += [f"{n / total:6.1%}  {frame}" for frame, n in inclusive.most_common(TOP)]
     return "\n".join(lines) + "\n"
+
+
+def _library(frame: str) -> str:
+    """``f (libvips.so.42)`` -> ``libvips.so.42``; ``f (x.py:3)`` -> ``Python code``."""
+    location = frame.rpartition("(")[2].rstrip(")")
+    return "Python code" if ".py:" in location else location.split(":")[0]
 
 
 def profile(server: ServerProcess, paths: list[str], seconds: int) -> str:
@@ -67,14 +79,16 @@ def profile(server: ServerProcess, paths: list[str], seconds: int) -> str:
         out = WORK / f"profile-{server.name}.collapsed"
         argv = [shutil.which("py-spy") or "py-spy", "record", "--pid", str(server.pid)]
         argv += ["--duration", str(seconds), "--format", "raw", "--output", str(out)]
-        argv += ["--native", "--nonblocking", "--rate", "200"]
-        spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        argv += ["--native", "--rate", "200"]
+        spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         load = threading.Thread(
             target=run_http_load, args=([server.port], paths, 4, seconds + 2, lambda i, b: None)
         )
         load.start()
-        spy.wait()
+        _, errors = spy.communicate()
         load.join()
+        if not out.exists():
+            raise RuntimeError(f"py-spy wrote nothing: {errors.decode(errors='replace')}")
         return summarise(out)
     finally:
         server.stop()
