@@ -2,12 +2,14 @@
 
     python benchmarks/profile_servers.py [--workload mixed] [--format jpeg] [--seconds 15]
 
-Each server runs as one process (so one profile holds all of its work) while 4 connections
-ask for the workload's renders; ``py-spy record --native`` samples it (pausing it
-briefly at each sample), idle threads left out. Writes ``.work/profile-<server>.txt``: the 25 functions most often on the CPU
-(own samples) and the 25 most often on the stack (inclusive), as shares of all samples,
-and the own samples by where the code lives (a native library, or Python code). Stripped
-native libraries (libvips) show addresses; ``perf record -g -p PID`` names their DSO.
+Each server runs as one process (so one profile holds all of its work) while 4
+connections ask for the workload's renders; ``py-spy record --native`` samples it
+(pausing it briefly at each sample). Writes
+``.work/profile-<server>.txt``: the 25 functions most often on the CPU (own samples) and
+the 25 most often on the stack (inclusive), as shares of all samples, and the own
+samples by where the code lives (a native library, or Python code). Stripped native
+libraries (libvips) show addresses; ``perf record -g -p PID`` names their DSO. py-spy
+comes from the benchmark's environment (``pip install py-spy``) or the PATH.
 """
 
 from __future__ import annotations
@@ -77,7 +79,9 @@ def profile(server: ServerProcess, paths: list[str], seconds: int) -> str:
     try:
         server.wait_listening(60)
         out = WORK / f"profile-{server.name}.collapsed"
-        argv = [shutil.which("py-spy") or "py-spy", "record", "--pid", str(server.pid)]
+        beside = Path(sys.executable).parent / "py-spy"
+        spy_path = str(beside) if beside.exists() else shutil.which("py-spy") or "py-spy"
+        argv = [spy_path, "record", "--pid", str(server.pid)]
         argv += ["--duration", str(seconds), "--format", "raw", "--output", str(out)]
         argv += ["--native", "--rate", "200"]
         spy = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
