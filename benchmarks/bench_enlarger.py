@@ -32,12 +32,22 @@ def version() -> str:
     return importlib.metadata.version("enlarger")
 
 
-def enlarger_server(work: Path, photos: Path, port: int, processes: int = 1) -> ServerGroup:
-    data_dir = work / "enlarger-data"
+def enlarger_server(
+    work: Path,
+    photos: Path,
+    port: int,
+    processes: int = 1,
+    env: dict[str, str] | None = None,
+    executable: str | None = None,
+    name: str = "enlarger",
+) -> ServerGroup:
+    """``enlarger serve`` on ``photos``; ``env`` adds ``ENLARGER_*`` settings, ``executable``
+    runs another installation (an older revision, side by side)."""
+    data_dir = work / f"{name}-data"
     data_dir.mkdir(parents=True, exist_ok=True)
-    enlarger = shutil.which("enlarger") or "enlarger"
+    enlarger = executable or shutil.which("enlarger") or "enlarger"
     server = ServerProcess(
-        name="enlarger",
+        name=name,
         argv=[enlarger, "serve", "--originals", str(photos.resolve()), "--port", str(port)],
         port=port,
         cwd=work,
@@ -45,10 +55,11 @@ def enlarger_server(work: Path, photos: Path, port: int, processes: int = 1) -> 
             "ENLARGER_DATA_DIR": str(data_dir),
             "ENLARGER_EMBEDDED_WORKER": "false",
             "ENLARGER_PROCESSES": str(processes),
+            **(env or {}),
         },
-        log_path=work / "enlarger.log",
+        log_path=work / f"{name}.log",
     )
-    return ServerGroup("enlarger", [server])
+    return ServerGroup(name, [server])
 
 
 def enlarger_path(photo_name: str, fmt: OutputFormat, box: int) -> str:

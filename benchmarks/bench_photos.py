@@ -25,10 +25,21 @@ class Photo:
         return max(1, round(self.width * scale)), max(1, round(self.height * scale))
 
 
-def load_photos(folder: Path, max_side: int | None, limit: int | None) -> list[Photo]:
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One request of a workload: ``photo`` fitted inside ``box`` x ``box``."""
+
+    photo: Photo
+    box: int
+
+
+def load_photos(
+    folder: Path, max_side: int | None, limit: int | None, min_side: int | None = None
+) -> list[Photo]:
     """The JPEGs and PNGs at the top of ``folder``, sorted by name.
 
-    ``max_side`` skips photos whose longer side is larger; ``limit`` keeps the first N.
+    ``max_side`` and ``min_side`` skip photos whose longer side is larger or smaller;
+    ``limit`` keeps the first N.
     """
     photos = []
     for path in sorted(folder.iterdir()):
@@ -37,7 +48,8 @@ def load_photos(folder: Path, max_side: int | None, limit: int | None) -> list[P
         data = path.read_bytes()
         header = pyvips.Image.new_from_buffer(data, "")
         photo = Photo(path.name, data, int(header.width), int(header.height))
-        if max_side is None or max(photo.width, photo.height) <= max_side:
+        longer = max(photo.width, photo.height)
+        if (max_side is None or longer <= max_side) and (min_side is None or longer >= min_side):
             photos.append(photo)
     return photos[:limit] if limit else photos
 

@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -158,3 +159,52 @@ class ServerGroup:
 
     def peak_rss_mb(self) -> tuple[float, ...]:
         return tuple(rss for m in self.members for rss in m.peak_rss_mb())
+
+
+def _kb_field(path: Path, name: str) -> float:
+    """A ``name: N kB`` line of a /proc file, in MB; 0 once the process is gone."""
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in lines if line.startswith(name)), 0.0)
+
+
+def rss_mb(pid: int) -> float:
+    """The process's resident set now (VmRSS), MB."""
+    return _kb_field(PROC / str(pid) / "status", "VmRSS:")
+
+
+def pss_mb(pid: int) -> float:
+    """The process's proportional set now (its share of every page it maps), MB: summed
+    over processes that share pages (libraries, a forked parent's), the memory they use."""
+    return _kb_field(PROC / str(pid) / "smaps_rollup", "Pss:")
+
+
+class TreeRssSampler:
+    """Samples the summed resident and proportional sets of a process tree every
+    ``interval_s`` in a thread: the whole server's peak, whatever process it is in (a
+    per-process VmHWM summed over several processes would add peaks that never happened
+    together; summed RSS counts the pages the processes share once per process)."""
+
+    def __init__(self, root: int, interval_s: float = 0.02) -> None:
+        self._root = root
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.peak_mb = 0.0
+        self.peak_pss_mb = 0.0
+
+    def _run(self) -> None:
+        pids = process_tree(self._root)
+        while not self._stop.wait(self._interval_s):
+            self.peak_mb = max(self.peak_mb, sum(rss_mb(pid) for pid in pids))
+            self.peak_pss_mb = max(self.peak_pss_mb, sum(pss_mb(pid) for pid in pids))
+
+    def __enter__(self) -> TreeRssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()

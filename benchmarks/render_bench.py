@@ -1,9 +1,11 @@
-"""Render benchmark: raw pyvips, Enlarger over HTTP and thumbor over HTTP, side by side.
+"""Render benchmark: raw pyvips, Enlarger, thumbor and sharp over HTTP, side by side.
 
     python benchmarks/render_bench.py [--photos DIR] [--duration S] [--concurrency 8]
 
-Each engine renders the same photos fitted into 512x512 as JPEG q80, PNG, WebP q75 and
-AVIF q65. Every output is checked (HTTP 200, format, dimensions) so a failing engine cannot
+Two workloads, each in JPEG q80, PNG, WebP q75 and AVIF q65: ``fit512``, the ~2 K photos
+(longer side 1600-2600 px) fitted into 512x512 (imgproxy's published harness), and
+``mixed``, one ~2 K photo fitted into 16 boxes from 400 to 3400 px (half at or above its
+size). Every output is checked (HTTP 200, format, dimensions) so a failing engine cannot
 look fast. Writes benchmarks/RESULTS.md and benchmarks/.work/results.json. See README.md.
 """
 
@@ -13,6 +15,7 @@ import argparse
 import contextlib
 import dataclasses
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -31,7 +34,7 @@ import bench_thumbor
 from bench_formats import FORMATS_BY_NAME, OutputFormat
 from bench_http import run_http_load
 from bench_load import Measurement, finish
-from bench_photos import Photo, load_photos, output_problem
+from bench_photos import Photo, Target, load_photos, output_problem
 from bench_procs import ServerGroup, free_port
 from bench_raw import measure_raw
 from bench_report import ENLARGER, RAW, SHARP, THUMBOR, RunInfo, render_markdown
@@ -39,6 +42,11 @@ from bench_report import ENLARGER, RAW, SHARP, THUMBOR, RunInfo, render_markdown
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
 BOX = 512
+#: the mixed workload's boxes: 400 to 3400 px, every 200.
+MIXED_BOXES = tuple(range(400, 3401, 200))
+WORKLOADS = ("fit512", "mixed")
+#: every request renders, as thumbor's (no result storage) and sharp's do.
+NO_RESULT_CACHE = {"ENLARGER_MEMORY_CACHE_BYTES": "0", "ENLARGER_RESULT_STORE_BYTES": "0"}
 RAW_CONCURRENCY = (1, 2)
 SERVER_START_TIMEOUT_S = 60.0
 
@@ -52,7 +60,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=15.0, help="seconds per cell")
     parser.add_argument("--concurrency", type=int, default=8, help="HTTP connections")
     parser.add_argument("--limit", type=int, help="use only the first N photos")
-    parser.add_argument("--max-side", type=int, help="skip photos with a longer side")
+    parser.add_argument("--max-side", type=int, default=2600, help="skip larger photos")
+    parser.add_argument("--min-side", type=int, default=1600, help="skip smaller photos")
+    parser.add_argument("--workloads", default=",".join(WORKLOADS), help="fit512,mixed")
+    parser.add_argument("--mixed-photo", default="mate_storm.jpg", help="the mixed workload's")
     parser.add_argument(
         "--formats", default=",".join(FORMATS_BY_NAME), help="comma list of jpeg,png,webp,avif"
     )
@@ -68,11 +79,17 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def checker(photos: Sequence[Photo], fmt: OutputFormat) -> Callable[[int, bytes], str | None]:
+def checker(targets: Sequence[Target], fmt: OutputFormat) -> Callable[[int, bytes], str | None]:
     def check(i: int, body: bytes) -> str | None:
-        return output_problem(body, fmt, photos[i], BOX)
+        return output_problem(body, fmt, targets[i].photo, targets[i].box)
 
     return check
+
+
+def workload_targets(workload: str, photos: Sequence[Photo], mixed: Photo) -> list[Target]:
+    if workload == "fit512":
+        return [Target(photo, BOX) for photo in photos]
+    return [Target(mixed, box) for box in MIXED_BOXES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,15 +104,16 @@ class HttpEngine:
 
 def measure_server(
     engine: HttpEngine,
-    photos: Sequence[Photo],
+    targets: Sequence[Target],
     fmt: OutputFormat,
+    label: str,
     concurrency: int,
     args: argparse.Namespace,
 ) -> Measurement:
     """One validated warm-up pass, then the measured run (skipped if the warm-up failed)."""
     server = engine.server
-    paths = [engine.path_for(p.name, fmt, BOX) for p in photos]
-    check = checker(photos, fmt)
+    paths = [engine.path_for(t.photo.name, fmt, t.box) for t in targets]
+    check = checker(targets, fmt)
     recorder, elapsed = run_http_load(server.ports, paths, concurrency, 0, check)
     client_cpu = cpu = 0.0
     if not recorder.error_count:
@@ -104,7 +122,7 @@ def measure_server(
         client_cpu = time.process_time() - client_before
         cpu = server.cpu_seconds() - cpu_before
     rss = server.peak_rss_mb()
-    return finish(server.name, fmt.name, concurrency, recorder, elapsed, cpu, client_cpu, rss)
+    return finish(server.name, label, concurrency, recorder, elapsed, cpu, client_cpu, rss)
 
 
 def http_engines(
@@ -123,7 +141,9 @@ def http_engines(
         if reason:
             unavailable["Enlarger (all formats)"] = reason
         else:
-            server = bench_enlarger.enlarger_server(WORK, photos, free_port(), processes)
+            server = bench_enlarger.enlarger_server(
+                WORK, photos, free_port(), processes, NO_RESULT_CACHE
+            )
             engines.append(HttpEngine(server, bench_enlarger.enlarger_path, all_formats, True))
     if SHARP in names:
         reason = bench_sharp.unavailable_reason()
@@ -168,8 +188,10 @@ def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     engines = args.engines.split(",")
     formats = [FORMATS_BY_NAME[name] for name in args.formats.split(",")]
-    all_photos = load_photos(args.photos, None, args.limit)
-    photos = load_photos(args.photos, args.max_side, args.limit)
+    workloads = args.workloads.split(",")
+    all_photos = load_photos(args.photos, None, None)
+    photos = load_photos(args.photos, args.max_side, args.limit, args.min_side)
+    mixed = next(p for p in all_photos if p.name == args.mixed_photo)
     WORK.mkdir(exist_ok=True)
     versions = [
         f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}",
@@ -197,19 +219,21 @@ def main(argv: Sequence[str]) -> int:
                 servers.remove(engine)
         # Engines take turns within each format, so the noise of this shared machine falls
         # on all of them alike rather than on whichever ran while it was busy.
-        for fmt in formats:
+        for workload, fmt in itertools.product(workloads, formats):
+            targets = workload_targets(workload, photos, mixed)
+            label = f"{workload} {fmt.name}"
             if "raw" in engines:
                 for concurrency in RAW_CONCURRENCY:
-                    cell = measure_raw(args.photos, photos, fmt, BOX, concurrency, args.duration)
-                    cells[RAW, fmt.name, concurrency] = cell
-                    print(f"  {RAW} {fmt.name} c={concurrency}: {summary(cell)}")
+                    cell = measure_raw(args.photos, targets, fmt, label, concurrency, args.duration)
+                    cells[RAW, label, concurrency] = cell
+                    print(f"  {RAW} {label} c={concurrency}: {summary(cell)}")
             for engine in servers:
                 if fmt.name not in engine.formats:
                     continue
                 for concurrency in ((1,) if engine.sequential_too else ()) + (args.concurrency,):
-                    cell = measure_server(engine, photos, fmt, concurrency, args)
-                    cells[engine.server.name, fmt.name, concurrency] = cell
-                    print(f"  {cell.engine} {fmt.name} c={concurrency}: {summary(cell)}")
+                    cell = measure_server(engine, targets, fmt, label, concurrency, args)
+                    cells[engine.server.name, label, concurrency] = cell
+                    print(f"  {cell.engine} {label} c={concurrency}: {summary(cell)}")
 
     finished = datetime.datetime.now(datetime.UTC)
     notes.append(f"total run time {(finished - started).total_seconds() / 60:.1f} min")
@@ -222,8 +246,10 @@ def main(argv: Sequence[str]) -> int:
         skipped_photos=sorted({p.name for p in all_photos} - {p.name for p in photos}),
         duration_s=args.duration,
         concurrency=args.concurrency,
+        mixed_photo=f"{mixed.name} ({mixed.width}x{mixed.height})",
+        workloads=workloads,
     )
-    names = [f.name for f in formats]
+    names = [f"{w} {f.name}" for w, f in itertools.product(workloads, formats)]
     args.output.write_text(render_markdown(info, cells, names, unavailable, notes))
     dump = [dataclasses.asdict(m) for m in cells.values()]
     (WORK / "results.json").write_text(json.dumps(dump, indent=1))

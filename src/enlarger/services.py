@@ -41,7 +41,8 @@ class Services:
 
 def open_services(settings: Settings) -> Services:
     """Everything a serving or working process shares; also tunes libvips for it."""
-    configure(settings.render.vips_concurrency, settings.render.malloc_arenas)
+    render = settings.render
+    configure(render.vips_concurrency, render.malloc_arenas, render.malloc_mmap_threshold)
     preset_specs = validate_presets(settings.presets)
     url = database_url(settings)
     migrate(url)

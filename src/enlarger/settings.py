@@ -82,7 +82,7 @@ class ServerSettings(Section):
     #: pixels the admitted renders may cost together (``spec/cost.py``: source bytes / 3,
     #: decoded pixels, output pixels, heavy encoders 8x); beyond it a request waits in the
     #: queue, unread. One render alone is always admitted. 0: no limit.
-    render_pixels_in_flight: Annotated[int, COUNT] = 64_000_000
+    render_pixels_in_flight: Annotated[int, COUNT] = 32_000_000
     #: bytes of uploads held at once (declared length, or the upload limit); beyond it
     #: ``POST /v1/images`` gets 429 before its body is read. 0: no limit.
     upload_bytes_in_flight: Annotated[int, COUNT] = 256 * 1024 * 1024
@@ -141,6 +141,9 @@ class RenderSettings(Section):
     vips_concurrency: Annotated[int, COUNT] = 1
     #: cap on glibc malloc arenas (0: glibc's default of 8 per core), bounding memory.
     malloc_arenas: Annotated[int, COUNT] = 2
+    #: glibc's mmap threshold in bytes, fixed (0: glibc's, which grows to 32 MB and then
+    #: keeps large freed buffers resident); benchmarks/MEMORY.md.
+    malloc_mmap_threshold: Annotated[int, COUNT] = 131072
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -226,7 +229,7 @@ class OptimizeSettings(Section):
 class CacheSettings(Section):
     TABLE: ClassVar[str] = "cache"
     #: rendered results kept in each node's memory, least recently used out (0: none).
-    memory_cache_bytes: Annotated[int, COUNT] = 256 * 1024 * 1024
+    memory_cache_bytes: Annotated[int, COUNT] = 32 * 1024 * 1024
     #: results kept in the object store that every node shares, oldest out (0: none).
     result_store_bytes: Annotated[int, COUNT] = 10 * 1024 * 1024 * 1024
     #: how often a node looks for purges made on other nodes (its memory may lag this long).

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -13,15 +14,18 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
+from enlarger.cache import LayeredResults
+from enlarger.cache.layered import open_results
 from enlarger.dialects import ImgixDialect
 from enlarger.http.errors import EXCEPTION_HANDLERS
-from enlarger.http.pool import RenderPool
+from enlarger.http.pool import Admitted, RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.imaging import writable_formats
 from enlarger.origins.base import Source
 from enlarger.origins.local import WebFolder
 from enlarger.services import render_options
 from enlarger.settings import Settings
+from enlarger.storage import open_store
 from tests.support.render_app import BASE_URL, client_for, error_of, make_app
 from tests.support.uploads import api_client, build_upload_app, encoded, new_key, upload_settings
 
@@ -32,14 +36,16 @@ BIG = "/rocket.jpg?w=2000&h=2000&fit=crop&fm=png"
 
 
 class GatedOrigin:
-    """A web folder that counts reads and holds each one until ``opened`` is set."""
+    """A web folder that counts locates and reads and holds each read until ``opened`` is set."""
 
     def __init__(self, root: Path) -> None:
         self._folder = WebFolder(root, 10_000_000)
+        self.locates = 0
         self.reads = 0
         self.opened = asyncio.Event()
 
     async def locate(self, path: str) -> Source:
+        self.locates += 1
         found = await self._folder.locate(path)
 
         async def read() -> bytes:
@@ -52,13 +58,14 @@ class GatedOrigin:
 
 @asynccontextmanager
 async def gated_client(
-    originals: Path, **overrides: object
+    originals: Path, results: LayeredResults | None = None, **overrides: object
 ) -> AsyncIterator[tuple[httpx.AsyncClient, GatedOrigin, RenderPool]]:
     settings = Settings.load(environ={}, overrides={"originals": originals, **overrides})
     server = settings.server
     pool = RenderPool(server.render_threads, server.render_queue, server.render_pixels_in_flight)
     options = render_options(settings.render)
-    renderer = Renderer(settings, pool, options, ImgixDialect(None, writable_formats()), "t")
+    dialect = ImgixDialect(None, writable_formats())
+    renderer = Renderer(settings, pool, options, dialect, "t", results=results)
     origin = GatedOrigin(originals)
     app = Starlette(
         routes=web_folder_routes(renderer, [("", origin)]), exception_handlers=EXCEPTION_HANDLERS
@@ -95,6 +102,56 @@ async def test_renders_beyond_the_pixel_budget_get_429_before_reading(originals:
     assert origin.reads == 2
     assert pool.admitted == 0
     assert pool.pixels_in_flight == 0
+
+
+async def test_a_full_queue_sheds_before_locating_the_source(originals: Path) -> None:
+    """One thread busy, one request waiting, a queue of one: the next twelve get 429 with
+    Retry-After without their source being located, let alone read or decoded."""
+    async with gated_client(originals, render_threads=1, render_queue=1) as (client, origin, pool):
+        held = [asyncio.create_task(client.get(f"/rocket.jpg?w={w}")) for w in (20, 21)]
+        async with asyncio.timeout(10):
+            while pool.admitted < 2:
+                await asyncio.sleep(0.005)
+        shed = await asyncio.gather(*(client.get(f"/rocket.jpg?w={30 + i}") for i in range(12)))
+        assert (origin.locates, origin.reads) == (2, 1)
+        origin.opened.set()
+        served = await asyncio.gather(*held)
+    assert [response.status_code for response in shed] == [429] * 12
+    assert {response.headers["retry-after"] for response in shed} == {"1"}
+    assert {error_of(response)["error"] for response in shed} == {"overloaded"}
+    assert [response.status_code for response in served] == [200, 200]
+    assert origin.locates == 2
+
+
+async def test_a_full_queue_still_serves_results_it_answered_before(
+    originals: Path, tmp_path: Path
+) -> None:
+    """Shedding before the lookup spares URLs answered lately: a cached result is served
+    while the queue is full, and a URL not seen before is still refused."""
+    settings = Settings.load(environ={}, overrides={"originals": originals})
+    results = open_results(settings.cache, open_store("", tmp_path))
+    async with gated_client(originals, results, render_threads=1, render_queue=1) as (
+        client,
+        origin,
+        pool,
+    ):
+        origin.opened.set()
+        first = await client.get("/rocket.jpg?w=25")
+        origin.opened.clear()
+        held = [asyncio.create_task(client.get(f"/rocket.jpg?w={w}")) for w in (20, 21)]
+        async with asyncio.timeout(10):
+            while pool.admitted < 2:
+                await asyncio.sleep(0.005)
+        reads = origin.reads
+        again = await client.get("/rocket.jpg?w=25")
+        new = await client.get("/rocket.jpg?w=26")
+        assert origin.reads == reads  # the hit read nothing; the new URL was refused first
+        origin.opened.set()
+        await asyncio.gather(*held)
+    assert first.status_code == 200
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert new.status_code == 429
 
 
 async def test_waiting_renders_hold_no_source_until_admitted(originals: Path) -> None:
@@ -195,3 +252,39 @@ async def test_uploads_beyond_the_bytes_in_flight_get_429_before_their_body(
     assert not second_read
     assert created.status_code == 201
     assert admitted.status_code == 201
+
+
+async def test_a_settled_cost_that_does_not_fit_waits_for_the_settled_jobs() -> None:
+    """Two jobs admitted on small estimates settle at 80 of 100 pixels each: the second
+    decodes only once the first has left, so their real costs never add up."""
+    pool = RenderPool(threads=2, queue=0, pixels=100)
+    events: list[str] = []
+    first_settled, release_first = threading.Event(), threading.Event()
+
+    def first(admitted: Admitted) -> None:
+        admitted.settle(80)
+        events.append("first decodes")
+        first_settled.set()
+        release_first.wait(5)
+        events.append("first leaves")
+
+    def second(admitted: Admitted) -> None:
+        first_settled.wait(5)
+        admitted.settle(80)
+        events.append("second decodes")
+
+    async def job(work: Callable[[Admitted], None]) -> None:
+        async with pool.admission(10) as admitted:
+            await admitted.run(lambda: work(admitted))
+
+    try:
+        jobs = asyncio.gather(job(first), job(second))
+        await asyncio.sleep(0.3)
+        assert events == ["first decodes"]  # the second waits in settle
+        assert pool.admitted == 2
+        release_first.set()
+        await asyncio.wait_for(jobs, 5)
+    finally:
+        pool.close()
+    assert events == ["first decodes", "first leaves", "second decodes"]
+    assert pool.pixels_in_flight == 0

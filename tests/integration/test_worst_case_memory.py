@@ -1,5 +1,7 @@
 """Sixteen concurrent worst-case renders keep a real ``enlarger serve`` under 600 MB, and
-a plain render right after answers normally (issue: bounded cost per request)."""
+a plain render right after answers normally (issue: bounded cost per request); sixteen
+clients on 24 MP sources keep it under 300 MB with nothing but 200, 429 and 503 (issue:
+render hot path, bounded memory)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import pyvips
 from PIL import Image
 
 from tests.support.processes import Running, serving
@@ -21,6 +24,15 @@ pytestmark = pytest.mark.slow
 CLIENTS = 16
 REQUESTS = 32
 PEAK_LIMIT_BYTES = 600 * 1024 * 1024
+LARGE_PEAK_LIMIT_BYTES = 300 * 1024 * 1024
+#: renders of 24 MP sources: fit 512, mid sizes in the heavy encoders, the whole photo.
+LARGE_OUTPUTS = (
+    "w=512&h=512&fit=max&fm=jpg",
+    "w=1024&fm=avif",
+    "w=2048&fm=webp",
+    "w=1600&fm=png",
+    "fm=jpg",
+)
 #: the issue's worst cases (refused by the heavy-encoder limit) and the heaviest renders
 #: that limit still admits: lossless WebP, AVIF and GIF near it, 8192 px JPEG and PNG.
 WORST_CASES = (
@@ -70,3 +82,35 @@ def test_sixteen_worst_case_clients_stay_under_600_mb(server: Running) -> None:
     assert plain.status_code == 200
     assert decoded(plain.content).width == 200
     assert peak < PEAK_LIMIT_BYTES, f"peak RSS {peak / 2**20:.0f} MB, statuses {statuses}"
+
+
+@pytest.fixture
+def large_server(tmp_path: Path) -> Iterator[Running]:
+    """24 MP sources, progressive (whose decoder holds every coefficient) and baseline."""
+    originals = tmp_path / "originals"
+    originals.mkdir()
+    photo = pyvips.Image.new_from_file(str(FIXTURES / "skimage_rocket.jpg"))
+    large = photo.resize(6000 / photo.width)  # 6000 x 4003
+    for progressive in (True, False):
+        name = "progressive.jpg" if progressive else "baseline.jpg"
+        large.jpegsave(str(originals / name), Q=90, interlace=progressive, subsample_mode="on")
+    args = ["--originals", str(originals), "--port", "0", "--data-dir", str(tmp_path)]
+    env = {"ENLARGER_DEADLINE_S": "20", "ENLARGER_EMBEDDED_WORKER": "false"}
+    with serving(args, env, tmp_path / "stderr.log") as running:
+        yield running
+
+
+def test_sixteen_clients_on_24_mp_sources_stay_under_300_mb(large_server: Running) -> None:
+    def fetch(n: int) -> int:
+        source = ("progressive.jpg", "baseline.jpg")[n % 2]
+        output = LARGE_OUTPUTS[n // 2 % len(LARGE_OUTPUTS)]
+        url = f"{large_server.url}/{source}?{output}&q={50 + n}"  # every render a new one
+        return httpx.get(url, timeout=60).status_code
+
+    with ThreadPoolExecutor(CLIENTS) as clients:
+        statuses = list(clients.map(fetch, range(REQUESTS)))
+    peak = peak_rss(large_server.pid)
+    print(f"peak RSS {peak / 2**20:.0f} MB; statuses {sorted(statuses)}")
+    assert set(statuses) <= {200, 429, 503}, statuses
+    assert statuses.count(200) >= REQUESTS // 2, statuses
+    assert peak < LARGE_PEAK_LIMIT_BYTES, f"peak RSS {peak / 2**20:.0f} MB, statuses {statuses}"

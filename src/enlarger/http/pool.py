@@ -7,9 +7,12 @@ for admission in arrival order; a job beyond that is refused at once with
 ``Overloaded`` (429), so latency stays bounded instead of growing with the backlog.
 
 A render is admitted before it reads its source (``admission``), so waiting requests
-hold no source bytes, and a refused one has read and decoded nothing. It reserves an
-estimate and settles its real cost once the header is read (``Admitted.settle``), which
-then bounds what is admitted next. A job
+hold no source bytes, and a refused one has read and decoded nothing. A request asks
+``check_room`` before it even locates its source, so under overload a 429 costs
+nothing but parsing the URL. It reserves an estimate and settles its real cost once the
+header is read (``Admitted.settle``), before it decodes anything: when that cost does not
+fit beside the jobs already settled, its thread waits there until it does (two large
+sources admitted on small estimates decode one after the other, not together). A job
 counts until its thread really finishes, even when its request gave up; a request that
 gives up cancels its job (``Admitted.cancelled``: libvips stops evaluating), so the
 place frees within a tile's work. A job still waiting leaves with its request.
@@ -29,6 +32,8 @@ from typing import TypeVar
 from enlarger.errors import Overloaded
 
 T = TypeVar("T")
+#: how often a thread waiting to settle looks whether its request gave up.
+SETTLE_POLL_S = 0.05
 
 
 class Admitted:
@@ -39,12 +44,13 @@ class Admitted:
         self.cost = cost
         self.submitted = False
         self.left = False
+        self.settled = False
         self._cancel = threading.Event()
 
     def settle(self, cost: int) -> None:
         """The job's real cost, known once the header is read. It is never refused here
-        (its source is read already): a cost above the estimate holds back the next
-        admissions instead."""
+        (its source is read already): the thread waits until the cost fits beside the
+        settled jobs (or none is left), and it holds back the next admissions."""
         self._pool._settle(self, cost)
 
     def cancelled(self) -> bool:
@@ -78,8 +84,11 @@ class RenderPool:
         self.pixels = pixels
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="enlarger-render")
         self._lock = threading.Lock()
+        #: settling threads wait on it for settled jobs to leave.
+        self._changed = threading.Condition(self._lock)
         self._running = 0
         self._cost = 0
+        self._settled_cost = 0
         self._waiting: deque[_Waiter] = deque()
 
     @property
@@ -97,6 +106,13 @@ class RenderPool:
         async with self.admission(cost) as admitted:
             return await admitted.run(fn)
 
+    def check_room(self) -> None:
+        """``Overloaded`` at once when a new job could only wait and the queue is full: the
+        same answer ``admission`` would give, before anything is located or read."""
+        with self._lock:
+            if (self._waiting or not self._fits(0)) and len(self._waiting) >= self.queue:
+                raise _full()
+
     @asynccontextmanager
     async def admission(self, cost: int) -> AsyncIterator[Admitted]:
         """Wait for admission at ``cost`` pixels (``Overloaded`` at once when the queue is
@@ -113,7 +129,7 @@ class RenderPool:
             if not self._waiting and self._fits(cost):
                 return self._grant(cost)
             if len(self._waiting) >= self.queue:
-                raise Overloaded("the render queue is full, retry shortly", retry_after=1)
+                raise _full()
             waiter = _Waiter(cost)
             self._waiting.append(waiter)
         try:
@@ -137,9 +153,18 @@ class RenderPool:
         return Admitted(self, cost)
 
     def _settle(self, admitted: Admitted, cost: int) -> None:
-        with self._lock:
+        with self._changed:
             self._cost += cost - admitted.cost
             admitted.cost = cost
+            while (
+                self.pixels
+                and self._settled_cost
+                and self._settled_cost + cost > self.pixels
+                and not admitted.cancelled()
+            ):
+                self._changed.wait(SETTLE_POLL_S)  # polled: a cancelled job stops waiting
+            admitted.settled = True
+            self._settled_cost += cost
             self._admit_waiting()
 
     def _leave(self, admitted: Admitted) -> None:
@@ -149,6 +174,9 @@ class RenderPool:
             admitted.left = True
             self._running -= 1
             self._cost -= admitted.cost
+            if admitted.settled:
+                self._settled_cost -= admitted.cost
+                self._changed.notify_all()
             self._admit_waiting()
 
     def _admit_waiting(self) -> None:
@@ -161,6 +189,10 @@ class RenderPool:
     def close(self) -> None:
         """Cancel waiting jobs and wait for running ones."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _full() -> Overloaded:
+    return Overloaded("the render queue is full, retry shortly", retry_after=1)
 
 
 def _resolve(granted: asyncio.Future[Admitted], ticket: Admitted) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -91,6 +92,9 @@ class Renderer:
         self._results = results
         self._metrics = metrics or Metrics()
         self._parse = lru_cache(maxsize=PARSED_URLS)(self._parse_uncached)
+        #: renders answered lately (source, canonical spec, accepted formats): likely cache
+        #: hits, so a full render queue does not shed them before their cache lookup.
+        self._answered: OrderedDict[tuple[str, str, str], None] = OrderedDict()
 
     async def respond(self, request: Request, origin: Origin, prefix: str = "") -> Response:
         """Render the source the request's URL names, as its signed URL asks.
@@ -159,6 +163,12 @@ class Renderer:
         )
         return negotiated, parsed.path
 
+    def _remember(self, answer: tuple[str, str, str]) -> None:
+        self._answered[answer] = None
+        self._answered.move_to_end(answer)
+        if len(self._answered) > PARSED_URLS:
+            self._answered.popitem(last=False)
+
     def _parse_uncached(self, raw_path: bytes, raw_query: bytes) -> tuple[DialectRequest, str]:
         """Verify and parse through the dialect; the request and its spec's canonical form."""
         parsed = self._dialect.request(raw_path, raw_query)
@@ -167,6 +177,9 @@ class Renderer:
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
     ) -> Response:
+        answer = _answer_key(negotiated)
+        if answer not in self._answered:
+            self._pool.check_room()  # shed before locating: a 429 under overload costs nothing
         located = await locate(origin, path, negotiated.spec, self._overlay_urls)
         headers = self._cache_headers(located, negotiated)
         if none_match(request.headers.get("if-none-match"), headers["etag"]):
@@ -179,6 +192,7 @@ class Renderer:
         etag = headers["etag"]
         miss = partial(self._render, request, located, negotiated, etag)
         entry = await self._cached(request, ResultKey(negotiated.source, etag.strip('"')), miss)
+        self._remember(answer)
         headers["x-enlarger-cache"] = access_record(request).cache or Answered.MISS.value
         headers["content-type"] = entry.content_type
         headers["content-length"] = str(entry.size)
@@ -255,6 +269,11 @@ class Renderer:
         if negotiated.hints:
             headers["accept-ch"] = accept_ch(negotiated.hints)
         return headers
+
+
+def _answer_key(negotiated: Negotiated) -> tuple[str, str, str]:
+    accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
+    return negotiated.source, negotiated.canonical, accepted
 
 
 def download_name(path: str, output: Format) -> str:

@@ -142,7 +142,8 @@ def render(
             return Rendered(same, fmt, facts.width, facts.height)
     source_bytes = len(data) + sum(len(extra) for extra in sources.extras.values())
     frames = facts.frames if all_frames else 1
-    control.settle(render_cost(plan, facts.loader, fmt, spec.output, source_bytes, frames))
+    held = facts.coefficients
+    control.settle(render_cost(plan, facts.loader, fmt, spec.output, source_bytes, frames, held))
     with decode_errors():
         start = Run(
             data,

@@ -39,6 +39,7 @@ def probe(data: bytes) -> SourceFacts:
         frames=_int_field(image, "n-pages", 1),
         delays=_delays(image),
         loop=_int_field(image, "loop", 0),
+        coefficients=_held_coefficients(image, loader),
     )
 
 
@@ -46,6 +47,21 @@ def _orientation(image: pyvips.Image) -> int:
     """The EXIF orientation; values outside 1-8 (broken tags) count as upright."""
     value = _int_field(image, "orientation", 1)
     return value if 1 <= value <= 8 else 1
+
+
+#: coefficients per pixel of each JPEG chroma subsampling, for three bands.
+_COEFFICIENTS_PER_PIXEL = {"4:4:4": 3.0, "4:2:2": 2.0, "4:2:0": 1.5}
+
+
+def _held_coefficients(image: pyvips.Image, loader: str) -> int:
+    """The coefficients a progressive (multi-scan) JPEG's decode holds: all of them."""
+    if loader != "jpeg" or not _int_field(image, "interlaced", 0):
+        return 0
+    pixels = int(image.width) * int(image.height)
+    if image.bands == 1:
+        return pixels
+    per_pixel = _COEFFICIENTS_PER_PIXEL.get(_str_field(image, "jpeg-chroma-subsample"), 3.0)
+    return int(pixels * per_pixel)
 
 
 def _delays(image: pyvips.Image) -> tuple[int, ...]:

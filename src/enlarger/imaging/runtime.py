@@ -4,7 +4,10 @@ Parallelism comes from the render pool (one request per thread), so each render 
 one libvips worker: on a small machine, pool threads times libvips workers (plus the
 AVIF encoder's threads) would oversubscribe the cores. libvips worker threads also make
 glibc open a malloc arena each, and those arenas keep freed memory; capping them bounds
-a long-running process's memory at a small cost in allocator contention.
+a long-running process's memory at a small cost in allocator contention. glibc also
+raises its mmap threshold as large blocks are freed (up to 32 MB), after which a render's
+buffers come from the arenas and stay resident; fixing the threshold keeps every large
+buffer in its own mapping, returned to the system when the render frees it.
 """
 
 from __future__ import annotations
@@ -14,23 +17,28 @@ import ctypes.util
 
 import pyvips
 
-#: glibc's mallopt parameter for the most arenas a process may use.
+#: glibc's mallopt parameters: the most arenas a process may use; the size from which a
+#: block is its own mapping.
 _M_ARENA_MAX = -8
+_M_MMAP_THRESHOLD = -3
 
 
-def configure(concurrency: int, malloc_arenas: int) -> None:
-    """Set libvips' threads per operation (0: libvips' default) and glibc's arena cap (0: none)."""
+def configure(concurrency: int, malloc_arenas: int, mmap_threshold: int = 0) -> None:
+    """Set libvips' threads per operation (0: libvips' default), glibc's arena cap and its
+    mmap threshold in bytes (0: glibc's own)."""
     if concurrency > 0:
         pyvips.concurrency_set(concurrency)
     if malloc_arenas > 0:
-        _cap_malloc_arenas(malloc_arenas)
+        _mallopt(_M_ARENA_MAX, malloc_arenas)
+    if mmap_threshold > 0:
+        _mallopt(_M_MMAP_THRESHOLD, mmap_threshold)
 
 
-def _cap_malloc_arenas(arenas: int) -> None:
+def _mallopt(parameter: int, value: int) -> None:
     name = ctypes.util.find_library("c")
     mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None
     if mallopt is not None:  # glibc only; other C libraries manage memory their own way
-        mallopt(_M_ARENA_MAX, arenas)
+        mallopt(parameter, value)
 
 
 def library_versions() -> dict[str, str]:

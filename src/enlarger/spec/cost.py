@@ -2,7 +2,9 @@
 
 A render's memory and CPU grow with the pixels it holds: the source's bytes while they
 are read and decoded (counted as one pixel per 3 bytes, an 8-bit RGB pixel's size), the
-pixels decoded at the shrink-on-load scale, and the output's pixels times its frames.
+pixels decoded at the shrink-on-load scale (and a progressive JPEG's coefficients, which
+its decoder holds at full size: ``SourceFacts.coefficients``, 2 bytes each), and the
+output's pixels times its frames.
 Some encoders cost far more per pixel than the pipeline before them (lossless WebP, AVIF,
 GIF's quantiser keep the whole image and several working copies): their output counts
 ``HEAVY_WEIGHT`` times.
@@ -20,6 +22,7 @@ from enlarger.spec.model import Format, Output, RenderSpec
 from enlarger.spec.plan import Plan
 
 BYTES_PER_PIXEL = 3
+COEFFICIENT_BYTES = 2
 HEAVY_WEIGHT = 8
 #: JPEG decoders shrink on load by these factors only; WebP by any.
 _JPEG_SHRINKS = (8, 4, 2, 1)
@@ -45,13 +48,21 @@ def estimate(spec: RenderSpec, source_bytes: int) -> int:
 
 
 def render_cost(
-    plan: Plan, loader: str, fmt: Format, output: Output, source_bytes: int, frames: int = 1
+    plan: Plan,
+    loader: str,
+    fmt: Format,
+    output: Output,
+    source_bytes: int,
+    frames: int = 1,
+    coefficients: int = 0,
 ) -> int:
-    """The cost once the header is read: source bytes, decoded pixels, output pixels."""
+    """The cost once the header is read: source bytes, decoded pixels (and the
+    coefficients the decoder holds), output pixels."""
     width, height = plan.canvas
     weight = HEAVY_WEIGHT if is_heavy(fmt, output) else 1
     output_pixels = width * height * frames * weight
-    return source_bytes // BYTES_PER_PIXEL + decoded_pixels(plan, loader) * frames + output_pixels
+    held = source_bytes + coefficients * COEFFICIENT_BYTES
+    return held // BYTES_PER_PIXEL + decoded_pixels(plan, loader) * frames + output_pixels
 
 
 def decoded_pixels(plan: Plan, loader: str) -> int:

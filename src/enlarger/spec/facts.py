@@ -19,7 +19,9 @@ class SourceFacts:
     ``frames`` counts the pages an animated (or multi-page) source holds, each
     ``width`` x ``height``; ``delays`` is each frame's display time in ms, empty for stills
     (and for pages without timing); ``loop`` its repeat count (0: forever). Renders decode
-    the first frame unless asked for all.
+    the first frame unless asked for all. ``coefficients`` counts the DCT coefficients
+    (2 bytes each) a decode holds at once whatever its shrink: a progressive JPEG's whole
+    coefficient array (libjpeg keeps it for every scan); 0 for everything else.
     """
 
     width: int
@@ -33,6 +35,7 @@ class SourceFacts:
     frames: int = 1
     delays: tuple[int, ...] = ()
     loop: int = 0
+    coefficients: int = 0
 
     @property
     def oriented_width(self) -> int:

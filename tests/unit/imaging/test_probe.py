@@ -35,6 +35,22 @@ def test_probe_reads_grey_alpha_png() -> None:
     assert (facts.loader, facts.bands, facts.has_alpha, facts.greyscale) == ("png", 2, True, True)
 
 
+@pytest.mark.parametrize(
+    ("options", "coefficients"),
+    [
+        ({"interlace": True, "subsample_mode": "on"}, 300 * 200 * 3 // 2),
+        ({"interlace": True, "subsample_mode": "off"}, 300 * 200 * 3),
+        ({"interlace": False, "subsample_mode": "on"}, 0),
+    ],
+)
+def test_probe_counts_the_coefficients_a_progressive_jpeg_decode_holds(
+    options: dict[str, object], coefficients: int
+) -> None:
+    image = pyvips.Image.black(300, 200, bands=3).linear(1, [10, 120, 200])
+    data = image.jpegsave_buffer(Q=90, **options)
+    assert probe(data).coefficients == coefficients
+
+
 def test_probe_reads_webp_and_greyscale_jpeg() -> None:
     assert probe(fixture("edge/hopper.webp")).loader == "webp"
     assert probe(fixture("plasma_grey_gray_320.jpg")).interpretation == "b-w"

@@ -64,3 +64,13 @@ def test_render_cost_adds_source_decoded_and_weighted_output() -> None:
     plan = make_plan(parse("w=600&fm=avif"), PHOTO)
     cost = render_cost(plan, "jpeg", Format.AVIF, Output(), source_bytes=3_000_000)
     assert cost == 1_000_000 + 6000 * 4000 // 64 + 600 * 400 * 8
+
+
+def test_render_cost_counts_a_progressive_jpegs_coefficients_at_two_bytes() -> None:
+    plan = make_plan(parse("w=512&fm=jpg"), PHOTO)
+    plain = render_cost(plan, "jpeg", Format.JPG, Output(), source_bytes=3_000_000)
+    held = 6000 * 4000 * 3 // 2
+    progressive = render_cost(
+        plan, "jpeg", Format.JPG, Output(), source_bytes=3_000_000, coefficients=held
+    )
+    assert progressive - plain == held * 2 // 3
