@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
@@ -74,4 +77,27 @@ def root(
 
 
 def main() -> None:
-    app()
+    """Run the command, then end the process without the interpreter's teardown.
+
+    Native runtimes this process loads (obstore's Tokio threads, libvips) can abort a
+    command that has finished its work while Python finalizes: a rare SIGABRT after a
+    successful ``enlarger sync`` was seen. Output is flushed first, and the exit status is
+    the one the command chose.
+    """
+    try:
+        app()
+    except SystemExit as done:
+        status = _exit_status(done.code)
+    else:
+        status = 0
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
+def _exit_status(code: object) -> int:
+    if code is None or isinstance(code, int):
+        return code or 0
+    print(code, file=sys.stderr)  # SystemExit("message"): Python prints it and exits 1
+    return 1
