@@ -151,10 +151,12 @@ class Renderer:
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
     ) -> Response:
-        self._pool.check_room()  # shed before locating: a 429 under overload costs nothing
+        validator = request.headers.get("if-none-match")
+        if validator is None:  # one may be a 304, answered even when the pool is full
+            self._pool.check_room()  # shed before locating: a 429 costs only the parsing
         located = await locate(origin, path, negotiated.spec)
         headers = self._cache_headers(located, negotiated)
-        if none_match(request.headers.get("if-none-match"), headers["etag"]):
+        if none_match(validator, headers["etag"]):
             return Response(status_code=304, headers=headers)
         if negotiated.meta is not None:
             described = await self._describe(negotiated.meta, negotiated.spec, located, path)
