@@ -1,11 +1,12 @@
-"""``enlarger serve`` as several processes sharing one listening socket.
+"""``enlarger serve`` as several processes on one port.
 
 One process keeps about 1.6 of 2 cores busy: its event loop and render threads share one
 interpreter lock. Independent processes do not (benchmarks/RESULTS.md). The parent binds
-the socket, then spawns ``count`` servers that accept on it; the kernel hands each
-connection to one of them. Only the first runs the embedded conversion worker (the jobs
-table's leases would make several safe, but one per server is what its slots assume),
-and when render threads are left at 0 ("one per CPU") the CPUs are shared out.
+one socket per server on the same port (``SO_REUSEPORT``: ``cli/serve.py``), then spawns
+a server on each; the kernel hands each connection to one socket by its addresses. Only
+the first runs the embedded conversion worker (the jobs table's leases would make
+several safe, but one per server is what its slots assume), and when render threads are
+left at 0 ("one per CPU") the CPUs are shared out.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import socket
+from collections.abc import Sequence
 from types import FrameType
 
 import uvicorn
@@ -59,18 +61,20 @@ def connection_limits(server: ServerSettings) -> ConnectionLimits:
     )
 
 
-def serve_processes(settings: Settings, sock: socket.socket, count: int) -> None:
-    """Run ``count`` server processes on ``sock``; SIGINT/SIGTERM stop them all."""
+def serve_processes(settings: Settings, socks: Sequence[socket.socket]) -> None:
+    """Run one server process on each of ``socks``; SIGINT/SIGTERM stop them all."""
     context = multiprocessing.get_context("spawn")  # no libvips or database state forked
+    count = len(socks)
     children = [
         context.Process(target=_child, args=(share(settings, index, count), sock), daemon=True)
-        for index in range(count)
+        for index, sock in enumerate(socks)
     ]
     for child in children:
         child.start()
 
     def stop(signum: int, _frame: FrameType | None) -> None:
-        sock.close()  # with the children's copies closed too, new connections are refused
+        for sock in socks:  # with the children's copies closed too, new connections are refused
+            sock.close()
         for child in children:
             if child.pid is not None and child.is_alive():
                 os.kill(child.pid, signum)

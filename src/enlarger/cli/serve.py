@@ -62,7 +62,9 @@ def serve(
         settings = Settings.load(config_file=config, overrides=overrides)
         configure_logging()
         count = settings.server.processes
-        sock = bind(settings.server.host, settings.server.port)  # before anything is created
+        # bound before anything is created
+        socks = listening_sockets(settings.server.host, settings.server.port, count)
+        sock = socks[0]
         app = build_app(settings) if count == 1 else None
     host_, port_ = sock.getsockname()[:2]
     shown_host = f"[{host_}]" if ":" in host_ else host_
@@ -72,18 +74,30 @@ def serve(
             "Serving only uploaded images (/i/<id>); add --originals FOLDER to serve a folder"
         )
     if app is None:
-        serve_processes(settings, sock, count)
+        serve_processes(settings, socks)
         return
     run_app(app, sock, settings.server)
 
 
-def bind(host: str, port: int) -> socket.socket:
+def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
+    """One listening socket per server process on one address. Several share the port
+    with ``SO_REUSEPORT``: the kernel then spreads connections over them by their
+    addresses, where processes accepting from one socket get them by which one wakes
+    first (a few keep-alive connections often all went to one, idling a core)."""
+    first = bind(host, port, reuse_port=count > 1)
+    port = first.getsockname()[1]  # the one port 0 picked
+    return [first, *(bind(host, port, reuse_port=True) for _ in range(count - 1))]
+
+
+def bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
     """Bind before announcing the address, so what is printed is what listens (port 0 too).
 
     The port's range was checked when the settings loaded."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
         sock.listen(2048)  # connections queue from now on, before uvicorn starts serving

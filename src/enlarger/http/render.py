@@ -177,12 +177,15 @@ class Renderer:
     async def _respond(
         self, request: Request, negotiated: Negotiated, origin: Origin, path: str
     ) -> Response:
+        validator = request.headers.get("if-none-match")
         answer = _answer_key(negotiated)
-        if answer not in self._answered:
-            self._pool.check_room()  # shed before locating: a 429 under overload costs nothing
+        # a conditional request may be a 304 and a URL answered lately a cache hit: both
+        # are answered even when the pool is full; the rest are shed before locating
+        if validator is None and answer not in self._answered:
+            self._pool.check_room()
         located = await locate(origin, path, negotiated.spec, self._overlay_urls)
         headers = self._cache_headers(located, negotiated)
-        if none_match(request.headers.get("if-none-match"), headers["etag"]):
+        if none_match(validator, headers["etag"]):
             return Response(status_code=304, headers=headers)
         if negotiated.meta is not None:
             described = await self._describe(negotiated.meta, negotiated.spec, located, path)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 
 from enlarger.cli.processes import share
+from enlarger.cli.serve import listening_sockets
 from enlarger.settings import Settings
 
 
@@ -24,3 +26,31 @@ def test_render_threads_per_cpu_are_shared_out_and_explicit_ones_kept() -> None:
 def test_no_worker_anywhere_when_it_is_switched_off() -> None:
     settings = Settings.load(environ={}, overrides={"processes": 2, "embedded_worker": False})
     assert not share(settings, 0, 2).server.embedded_worker
+
+
+def test_each_process_gets_its_own_socket_and_connections_spread_over_them() -> None:
+    """Three sockets on one port: thirty connections reach more than one of them (all on
+    one socket, as processes sharing one socket often got them, has odds of 3 ** -29)."""
+    socks = listening_sockets("127.0.0.1", 0, 3)
+    clients = []
+    try:
+        assert len({sock.getsockname() for sock in socks}) == 1
+        for _ in range(30):
+            clients.append(socket.create_connection(socks[0].getsockname(), timeout=5))
+        accepted = []
+        for sock in socks:
+            sock.setblocking(False)
+            count = 0
+            while True:
+                try:
+                    conn, _ = sock.accept()
+                except BlockingIOError:
+                    break
+                conn.close()
+                count += 1
+            accepted.append(count)
+    finally:
+        for item in [*clients, *socks]:
+            item.close()
+    assert sum(accepted) == 30
+    assert sum(1 for count in accepted if count) >= 2, accepted
