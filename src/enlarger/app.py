@@ -43,9 +43,9 @@ from enlarger.ingest.orphans import sweeping_orphans
 from enlarger.jobs.worker import embedded_worker, running
 from enlarger.optimize.sweeper import sweeping
 from enlarger.origins.local import WebFolder
-from enlarger.origins.mounts import open_origins, origin_fetcher
+from enlarger.origins.mounts import open_origins, shared_fetcher
 from enlarger.origins.store import StoreOrigin
-from enlarger.origins.web import ProxyOrigin
+from enlarger.origins.web import OriginFetcher, ProxyOrigin
 from enlarger.services import Services, open_services, render_options, serving
 from enlarger.settings import RenderSettings, Settings, UnknownParams
 
@@ -64,7 +64,8 @@ def build_app(settings: Settings) -> Starlette:
     results = open_results(settings.cache, services.store)
     results.observe(metrics)
     version = renderer_version()
-    urls = ProxyOrigin(origin_fetcher(settings)) if settings.render.overlay_urls else None
+    web_fetcher = shared_fetcher(settings)
+    urls = ProxyOrigin(web_fetcher()) if settings.render.overlay_urls else None
     renderer = Renderer(settings, pool, options, dialect, version, results, metrics, urls)
     thumbor = Renderer(
         settings, pool, options, thumbor_dialect(settings), version, results, metrics, urls
@@ -84,7 +85,8 @@ def build_app(settings: Settings) -> Starlette:
         *metrics_routes(metrics),
         *openapi_routes(),
         *preset_routes(settings.presets, services.preset_specs, authorize),
-        *url_dialects(settings, services, folder, renderer, thumbor),  # catch-all: keep last
+        # the catch-all: keep last
+        *url_dialects(settings, services, folder, web_fetcher, (renderer, thumbor)),
     ]
     components: list[Component] = [
         lambda: closing_pool(pool),
@@ -153,16 +155,17 @@ def url_dialects(
     settings: Settings,
     services: Services,
     folder: WebFolder | None,
-    imgix: Renderer,
-    thumbor: Renderer,
+    web_fetcher: Callable[[], OriginFetcher],
+    renderers: tuple[Renderer, Renderer],
 ) -> list[BaseRoute]:
     """The thumbor routes and the imgix web folder over every mounted origin; the one at
     the root goes last.
 
     With ``thumbor_prefix = "/"`` the web folder moves under ``imgix_prefix``.
     """
+    imgix, thumbor = renderers
     uploads = StoreOrigin(services.store, services.sessions, settings.render.max_source_bytes)
-    mounts = open_origins(settings, uploads, folder)
+    mounts = open_origins(settings, uploads, folder, web_fetcher)
     thumbor_routes_ = thumbor_routes(settings, thumbor, uploads, mounts)
     if not mounts:
         return list(thumbor_routes_)

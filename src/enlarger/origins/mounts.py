@@ -31,10 +31,10 @@ def open_origins(
     settings: Settings,
     uploads: Origin,
     root: Origin | None,
-    backend: GuardedBackend | None = None,
+    web_fetcher: Callable[[], OriginFetcher],
 ) -> Mounts:
-    """Every configured origin at its prefix, then ``root`` (when there is one) at ""."""
-    web_fetcher = functools.cache(lambda: origin_fetcher(settings, backend))
+    """Every configured origin at its prefix, then ``root`` (when there is one) at "";
+    web origins fetch through ``web_fetcher()`` (``shared_fetcher``)."""
     mounts: list[tuple[str, Origin]] = []
     for mount in settings.origins:
         origin = _origin(mount, settings, uploads, web_fetcher)
@@ -43,6 +43,14 @@ def open_origins(
     if root is not None:
         mounts.append(("", root))
     return mounts
+
+
+def shared_fetcher(
+    settings: Settings, backend: GuardedBackend | None = None
+) -> Callable[[], OriginFetcher]:
+    """The process's one fetcher of web sources, made on first use: web origins and overlay
+    URLs share it, so the disk origin cache has one owner and one byte bound."""
+    return functools.cache(lambda: origin_fetcher(settings, backend))
 
 
 def origin_fetcher(settings: Settings, backend: GuardedBackend | None = None) -> OriginFetcher:
