@@ -3,7 +3,7 @@
 A row names its URL (an imgix query, or a thumbor path without its signature) and the
 photo it renders; ``test_regression`` compares the render with its stored reference in
 ``references/<name>.webp`` and ``contact_sheet`` shows every row on one page. To add a
-parameter group (watermarks, text, blends, faces...), append rows here, add any source
+parameter group, append rows here, add any source
 it needs to ``SOURCES``, and regenerate its references with
 ``ENLARGER_REGENERATE_VISUAL=1 pytest tests/visual/test_regression.py``; then look at
 them (docs/visual/contact-sheet.html) before committing.
@@ -77,6 +77,29 @@ def _animated() -> bytes:
     return gif
 
 
+def _badge() -> bytes:
+    """A 64 x 64 watermark: an orange ring on transparency, a white disc inside it."""
+    xy = pyvips.Image.xyz(64, 64) - 32
+    radius = (xy[0] ** 2 + xy[1] ** 2) ** 0.5
+    ring = (radius < 30) & (radius >= 22)
+    disc = radius < 14
+    red = ring.ifthenelse(255, 255)
+    green = ring.ifthenelse(120, 255)
+    blue = ring.ifthenelse(0, 255)
+    alpha = (ring | disc).ifthenelse(255, 0)
+    png: bytes = red.bandjoin([green, blue, alpha]).cast("uchar").pngsave_buffer()
+    return png
+
+
+def _spotlight() -> bytes:
+    """A 100 x 100 greyscale mask: white in a centred circle fading out to black."""
+    xy = pyvips.Image.xyz(100, 100) - 50
+    radius = (xy[0] ** 2 + xy[1] ** 2) ** 0.5
+    grey = (255 - (radius - 25) * 255 / 20).cast("uchar")  # clipped at 0 and 255 by cast
+    png: bytes = ((radius < 25).ifthenelse(255, grey)).cast("uchar").pngsave_buffer()
+    return png
+
+
 SOURCES: dict[str, Callable[[], bytes]] = {
     #: 225 x 150 cat (scikit-image's ``chelsea``), sRGB.
     "chelsea": lambda: fixture("skimage_chelsea_225.png"),
@@ -90,6 +113,11 @@ SOURCES: dict[str, Callable[[], bytes]] = {
     "chelsea-animated": _animated,
     #: 640 x 427 rocket at dusk with an Adobe RGB (1998) profile.
     "rocket": lambda: fixture("skimage_rocket.jpg"),
+    #: 256 x 256 portrait (scikit-image's ``astronaut``): one face, upper middle.
+    "astronaut": lambda: fixture("skimage_astronaut_256.jpg"),
+    #: a round watermark with transparency, and a soft round mask.
+    "badge": _badge,
+    "spotlight": _spotlight,
 }
 
 
@@ -236,4 +264,65 @@ THUMBOR = _group(
     dialect="thumbor",
 )
 
-CASES: list[Case] = [*SIZE, *ADJUST, *STYLIZE, *FRAME, *TRIM, *FORMATS, *ANIMATION, *THUMBOR]
+
+def _overlay(name: str, url: str, **extras: str) -> Case:
+    return Case(name, "watermark, text, blend", url, extras=extras)
+
+
+OVERLAYS = [
+    _overlay("mark-bottom-right", "mark=badge.png&mark-w=48", watermark="badge"),
+    _overlay(
+        "mark-centre-alpha",
+        "mark=badge.png&mark-align=center,middle&mark-alpha=50&mark-w=90",
+        watermark="badge",
+    ),
+    _overlay("mark-tile-grid", "mark=badge.png&mark-tile=grid&mark-w=30", watermark="badge"),
+    _overlay(
+        "mark-rot-top-left", "mark=badge.png&mark-rot=30&mark-align=top,left", watermark="badge"
+    ),
+    _overlay(
+        "txt-shadow", "txt=Chelsea&txt-size=28&txt-color=fff&txt-align=bottom,center&txt-shad=5"
+    ),
+    _overlay(
+        "txt-accents-outline",
+        "txt=Ren%C3%A9e%20%C2%A9%202026&txt-size=22&txt-color=ff0&txt-line=2"
+        "&txt-line-color=000&txt-align=top,left",
+    ),
+    _overlay(
+        "txt-clipped-to-width",
+        "txt=A%20caption%20longer%20than%20its%20width&txt-width=140&txt-size=18"
+        "&txt-align=middle,center&txt-color=fff&txt-shad=8&txt-clip=end,ellipsis",
+    ),
+    _overlay("blend-colour-multiply", "blend=ff6600&blend-mode=multiply&blend-alpha=70"),
+    _overlay(
+        "blend-image-screen",
+        "blend=badge.png&blend-mode=screen&blend-size=inherit",
+        blend="badge",
+    ),
+    _overlay("mask-image", "mask=spotlight.png&fm=png", mask="spotlight"),
+]
+
+FACES = [
+    Case("crop-faces", "faces", "w=100&h=100&fit=crop&crop=faces", source="astronaut"),
+    Case("fit-facearea", "faces", "w=120&h=120&fit=facearea&facepad=1.5", source="astronaut"),
+    Case(
+        "thumbor-smart-face",
+        "faces",
+        "100x100/smart/astronaut.jpg",
+        source="astronaut",
+        dialect="thumbor",
+    ),
+]
+
+CASES: list[Case] = [
+    *SIZE,
+    *ADJUST,
+    *STYLIZE,
+    *FRAME,
+    *TRIM,
+    *FORMATS,
+    *ANIMATION,
+    *THUMBOR,
+    *OVERLAYS,
+    *FACES,
+]
