@@ -10,7 +10,7 @@ measured first (closed loop, 4 connections) and its unloaded latency (1 connecti
 then an open-loop sender offers three times that capacity for a while. Reported: what
 was admitted (200) and shed (429), the p95 of admitted requests against the unloaded
 p95, the server's resident memory through the run, and whether it is still answering.
-Run once per ``--queues`` value ([server] render_queue).
+Run once per ``--cells`` pair ([server] render_queue:render_wait_s).
 """
 
 from __future__ import annotations
@@ -189,13 +189,14 @@ def p95(values: Sequence[float]) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[94]
 
 
-def overload(work: Path, queue: int, seconds: float) -> list[str]:
+def overload(work: Path, queue: int, wait_s: float, seconds: float) -> list[str]:
     env = {
         "ENLARGER_MEMORY_CACHE_BYTES": "0",
         "ENLARGER_RESULT_STORE_BYTES": "0",
         "ENLARGER_RENDER_QUEUE": str(queue),
+        "ENLARGER_RENDER_WAIT_S": str(wait_s),
     }
-    server = enlarger(work, f"overload-q{queue}", env)
+    server = enlarger(work, f"overload-q{queue}-w{wait_s:g}", env)
     server.start()
     server.wait_listening(30)
     paths = [f"/photo.jpg?w={w}&fm=jpg&q=80" for w in range(300, 1300, 50)]
@@ -222,7 +223,8 @@ def overload(work: Path, queue: int, seconds: float) -> list[str]:
         shed = result.statuses[429]
         others = {s: n for s, n in result.statuses.items() if s not in (200, 429)}
         return [
-            f"| {queue} | {capacity:.1f} | {3 * capacity:.1f} | {result.statuses[200]} | {shed} "
+            f"| {queue} | {wait_s:g} | {capacity:.1f} | {3 * capacity:.1f} "
+            f"| {result.statuses[200]} | {shed} "
             f"| {others or 'none'} | {unloaded_p95:.0f} | {admitted_p95:.0f} "
             f"| {admitted_p95 / unloaded_p95:.2f}x | {idle_rss:.0f} -> {max(samples):.0f} "
             f"| {'yes' if alive else 'NO'} |"
@@ -236,7 +238,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="per measured cell")
     parser.add_argument("--rounds", type=int, default=2, help="hit-path rounds per server")
     parser.add_argument("--processes", type=int, default=1, help="enlarger serve --processes")
-    parser.add_argument("--queues", default="64,4", help="render_queue values to overload")
+    parser.add_argument(
+        "--cells",
+        default="64:0,64:5,64:0.1",
+        help="render_queue:render_wait_s pairs to overload, comma-separated",
+    )
     parser.add_argument("--skip", choices=["hits", "overload"], help="leave one part out")
     parser.add_argument("--output", type=Path, help="write the tables here too")
     args = parser.parse_args()
@@ -250,13 +256,15 @@ def main() -> int:
             lines += ["## Hit path, 8 connections", "", *hits]
         if args.skip != "overload":
             lines += ["", "## Three times capacity, open loop (caches off: every request renders)"]
-            lines += ["", "| render_queue | capacity req/s | offered req/s | 200 | 429 | other "]
+            lines += ["", "| render_queue | render_wait_s | capacity req/s | offered req/s | 200 "]
+            lines[-1] += "| 429 | other "
             lines[-1] += (
                 "| unloaded p95 ms | admitted p95 ms | ratio | RSS MB idle -> peak | alive |"
             )
-            lines.append("|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|")
-            for queue in (int(q) for q in args.queues.split(",")):
-                lines += overload(work, queue, args.seconds)
+            lines.append("|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|---|")
+            for cell in args.cells.split(","):
+                queue, wait_s = cell.split(":")
+                lines += overload(work, int(queue), float(wait_s), args.seconds)
     text = "\n".join(lines) + "\n"
     print(text)
     if args.output:

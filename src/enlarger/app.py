@@ -54,7 +54,12 @@ Component = Callable[[], AbstractAsyncContextManager[object]]
 
 def build_app(settings: Settings) -> Starlette:
     server = settings.server
-    pool = RenderPool(server.render_threads, server.render_queue, server.render_pixels_in_flight)
+    pool = RenderPool(
+        server.render_threads,
+        server.render_queue,
+        server.render_pixels_in_flight,
+        server.render_wait_s,
+    )
     options = render_options(settings.render)
     ignore_unknown = settings.render.unknown_params is UnknownParams.IGNORE
     dialect = ImgixDialect(settings.render.sign_key, writable_formats(), ignore_unknown)

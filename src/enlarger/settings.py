@@ -79,6 +79,9 @@ class ServerSettings(Section):
     processes: Annotated[int, AT_LEAST_ONE] = 1
     #: requests allowed to wait for a render thread before new ones get 429.
     render_queue: Annotated[int, COUNT] = 64
+    #: the longest a request may expect to wait for a render thread (the renders ahead of
+    #: it times their measured average, over the threads); beyond it, 429 at once. 0: off.
+    render_wait_s: Annotated[float, COUNT] = 5.0
     #: pixels the admitted renders may cost together (``spec/cost.py``: source bytes / 3,
     #: decoded pixels, output pixels, heavy encoders 8x); beyond it a request waits in the
     #: queue, unread. One render alone is always admitted. 0: no limit.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +18,7 @@ from starlette.applications import Starlette
 from enlarger.cache import LayeredResults
 from enlarger.cache.layered import open_results
 from enlarger.dialects import ImgixDialect
+from enlarger.errors import Overloaded
 from enlarger.http.errors import EXCEPTION_HANDLERS
 from enlarger.http.pool import Admitted, RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
@@ -288,3 +290,39 @@ async def test_a_settled_cost_that_does_not_fit_waits_for_the_settled_jobs() -> 
         pool.close()
     assert events == ["first decodes", "first leaves", "second decodes"]
     assert pool.pixels_in_flight == 0
+
+
+async def test_a_wait_budget_sheds_the_jobs_that_would_wait_past_it() -> None:
+    """Jobs measured at 0.2 s, one thread, a budget of 0.3 s: with one running, one more
+    may wait (0.2 s ahead of it) and the next is refused (0.4 s), though the queue has room."""
+    pool = RenderPool(threads=1, queue=10, wait_s=0.3)
+    pool.service_s = 0.2
+    release = threading.Event()
+    try:
+        running = asyncio.ensure_future(pool.run(lambda: release.wait(5)))
+        async with asyncio.timeout(5):
+            while pool.admitted < 1:
+                await asyncio.sleep(0.005)
+        waiting = asyncio.ensure_future(pool.run(lambda: True))
+        await asyncio.sleep(0.05)
+        with pytest.raises(Overloaded):
+            pool.check_room()
+        with pytest.raises(Overloaded):
+            await pool.run(lambda: True)
+        assert pool.admitted == 2
+        release.set()
+        assert tuple(await asyncio.wait_for(asyncio.gather(running, waiting), 5)) == (True, True)
+    finally:
+        pool.close()
+
+
+async def test_the_pool_measures_how_long_a_job_holds_its_place() -> None:
+    pool = RenderPool(threads=1, queue=0)
+    try:
+        await pool.run(lambda: time.sleep(0.2))
+        first = pool.service_s
+        await pool.run(lambda: None)
+    finally:
+        pool.close()
+    assert first >= 0.2
+    assert 0.8 * first <= pool.service_s < first  # the next, shorter job moves it a fifth

@@ -5,6 +5,10 @@ are admitted at once, costing together at most ``pixels`` (one job alone is alwa
 admitted, so no render is refused for its size here), and at most ``queue`` more wait
 for admission in arrival order; a job beyond that is refused at once with
 ``Overloaded`` (429), so latency stays bounded instead of growing with the backlog.
+With a wait budget (``wait_s``) a job is also refused when the wait it can expect, the
+jobs ahead of it times the measured time a job takes (a moving average) over the threads,
+passes the budget: the queue's length then follows what the jobs cost, so a burst of
+small renders still queues while a backlog of large ones sheds early.
 
 A render is admitted before it reads its source (``admission``), so waiting requests
 hold no source bytes, and a refused one has read and decoded nothing. A request asks
@@ -23,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +39,8 @@ from enlarger.errors import Overloaded
 T = TypeVar("T")
 #: how often a thread waiting to settle looks whether its request gave up.
 SETTLE_POLL_S = 0.05
+#: the weight of the latest job in the moving average of how long a job takes.
+SERVICE_WEIGHT = 0.2
 
 
 class Admitted:
@@ -45,6 +52,7 @@ class Admitted:
         self.submitted = False
         self.left = False
         self.settled = False
+        self.granted_at = time.monotonic()
         self._cancel = threading.Event()
 
     def settle(self, cost: int) -> None:
@@ -77,11 +85,15 @@ class _Waiter:
 
 
 class RenderPool:
-    def __init__(self, threads: int, queue: int, pixels: int = 0) -> None:
+    def __init__(self, threads: int, queue: int, pixels: int = 0, wait_s: float = 0.0) -> None:
         self.threads = threads or os.cpu_count() or 1
         self.queue = max(queue, 0)
         #: the pixel budget of the admitted jobs together; 0: none.
         self.pixels = pixels
+        #: the longest wait a job may expect to be queued for; 0: only ``queue`` bounds it.
+        self.wait_s = wait_s
+        #: the moving average of how long an admitted job held its place, in seconds.
+        self.service_s = 0.0
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="enlarger-render")
         self._lock = threading.Lock()
         #: settling threads wait on it for settled jobs to leave.
@@ -110,7 +122,7 @@ class RenderPool:
         """``Overloaded`` at once when a new job could only wait and the queue is full: the
         same answer ``admission`` would give, before anything is located or read."""
         with self._lock:
-            if (self._waiting or not self._fits(0)) and len(self._waiting) >= self.queue:
+            if (self._waiting or not self._fits(0)) and not self._room_to_wait():
                 raise _full()
 
     @asynccontextmanager
@@ -128,7 +140,7 @@ class RenderPool:
         with self._lock:
             if not self._waiting and self._fits(cost):
                 return self._grant(cost)
-            if len(self._waiting) >= self.queue:
+            if not self._room_to_wait():
                 raise _full()
             waiter = _Waiter(cost)
             self._waiting.append(waiter)
@@ -141,6 +153,14 @@ class RenderPool:
             if waiter.ticket is not None:
                 self._leave(waiter.ticket)
             raise
+
+    def _room_to_wait(self) -> bool:
+        """Whether one more job may wait: the queue has a place and, with a budget, the
+        jobs ahead of it (those waiting and one running) clear within ``wait_s``."""
+        ahead = len(self._waiting) + 1
+        if ahead > self.queue:
+            return False
+        return not self.wait_s or ahead * self.service_s / self.threads <= self.wait_s
 
     def _fits(self, cost: int) -> bool:
         if self._running >= self.threads:
@@ -172,6 +192,10 @@ class RenderPool:
             if admitted.left:
                 return
             admitted.left = True
+            if admitted.submitted:
+                held = time.monotonic() - admitted.granted_at
+                weight = SERVICE_WEIGHT if self.service_s else 1.0  # the first job sets it
+                self.service_s += weight * (held - self.service_s)
             self._running -= 1
             self._cost -= admitted.cost
             if admitted.settled:
