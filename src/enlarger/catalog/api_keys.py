@@ -40,11 +40,18 @@ def list_api_keys(session: Session) -> list[ApiKey]:
     return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
 
 
+#: the most digits a key id is looked up by (a longer number cannot be an id).
+_ID_DIGITS = 9
+
+
 def find_api_key(session: Session, id_or_prefix: str) -> ApiKey | None:
-    """The key with this numeric id, or else with this prefix."""
-    column = ApiKey.id if id_or_prefix.isdigit() else ApiKey.prefix
-    value: int | str = int(id_or_prefix) if id_or_prefix.isdigit() else id_or_prefix
-    return session.scalar(select(ApiKey).where(column == value))
+    """The key with this numeric id, or else with this prefix (a prefix, hex, may be all
+    digits too)."""
+    if id_or_prefix.isdigit() and len(id_or_prefix) <= _ID_DIGITS:
+        by_id = session.scalar(select(ApiKey).where(ApiKey.id == int(id_or_prefix)))
+        if by_id is not None:
+            return by_id
+    return session.scalar(select(ApiKey).where(ApiKey.prefix == id_or_prefix))
 
 
 def revoke_api_key(session: Session, prefix: str) -> bool:

@@ -279,12 +279,17 @@ def test_api_keys_are_listed_and_found_by_id_or_prefix(sessions: sessionmaker[Se
     with sessions.begin() as session:
         first, _ = create_api_key(session, "cms")
         second, _ = create_api_key(session, "ci")
-        first.prefix = "abcd1234"  # random prefixes may be all digits, which read as ids
+        third, _ = create_api_key(session, "cdn")
+        first.prefix = "abcd1234"
+        third.prefix = "20477413"  # hex prefixes may be all digits: not an id, a prefix
     with sessions() as session:
-        assert [k.name for k in list_api_keys(session)] == ["cms", "ci"]
+        assert [k.name for k in list_api_keys(session)] == ["cms", "ci", "cdn"]
         by_id = find_api_key(session, str(second.id))
         by_prefix = find_api_key(session, first.prefix)
+        by_digits = find_api_key(session, "20477413")
         assert (by_id and by_id.name, by_prefix and by_prefix.name) == ("ci", "cms")
+        assert by_digits is not None
+        assert by_digits.name == "cdn"
         assert find_api_key(session, "999") is None
         assert find_api_key(session, "nope") is None
 
