@@ -2,7 +2,9 @@
 
 A preset with ``auto=format`` (and no ``fm``) is rendered once per negotiable format this
 libvips writes (AVIF, WebP) and once for clients that take neither (JPEG, or PNG with
-alpha); ``/i/<id>/<preset>`` picks among them by ``Accept``.
+alpha); ``/i/<id>/<preset>`` picks among them by ``Accept``. The presets render on the
+render threads all jobs share (``JobContext.renders``), side by side when other job slots
+are idle.
 
 Idempotent: derivatives live at deterministic keys (overwritten with equal bytes on a
 re-run) and their rows are upserted per (image, preset, format), so running a job twice,
@@ -18,7 +20,7 @@ image, and ends as a permanent failure.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from enlarger.catalog.derivatives import DerivativeRecord, replace_preset
 from enlarger.catalog.images import get_image, image_exists
@@ -28,6 +30,7 @@ from enlarger.jobs.registry import HandlerRegistry, JobContext
 from enlarger.presets import spec_hash
 from enlarger.services import render_options
 from enlarger.spec.canonical import canonical
+from enlarger.spec.model import RenderSpec
 from enlarger.spec.negotiate import variant_accepts
 from enlarger.storage.keys import derivative_key
 from enlarger.storage.protocol import ObjectStore
@@ -51,11 +54,12 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
     original = context.run_async(store.get(original_key))
     options = render_options(context.settings.render)
     writable = writable_formats()
-    outputs: dict[str, list[Output]] = {}
-    for preset, spec in context.presets.items():
+
+    def preset_outputs(preset: str, spec: RenderSpec) -> list[Output]:
         if not _still_there(context, image_id):
             raise _deleted(image_id)
         canonical_spec = canonical(spec)
+        outputs = []
         for accepted in variant_accepts(spec.output, writable):
             rendered = render(original, spec, accepted, options)
             key = derivative_key(
@@ -70,7 +74,10 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
                 height=rendered.height,
                 bytes=len(rendered.data),
             )
-            outputs.setdefault(preset, []).append((record, rendered.data, rendered.media_type))
+            outputs.append((record, rendered.data, rendered.media_type))
+        return outputs
+
+    outputs = _each_preset(context, preset_outputs)
     written = [output for rows in outputs.values() for output in rows]
     context.run_async(_put_all(store, written))
     with context.sessions.begin() as session:
@@ -81,6 +88,23 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
     if not recorded:
         context.run_async(_delete_all(store, written))
         raise _deleted(image_id)
+
+
+def _each_preset(
+    context: JobContext, work: Callable[[str, RenderSpec], list[Output]]
+) -> dict[str, list[Output]]:
+    """``work`` for every preset on the shared render threads; the first failure cancels
+    the presets not started yet and is raised."""
+    futures = {
+        preset: context.renders.submit(work, preset, spec)
+        for preset, spec in context.presets.items()
+    }
+    try:
+        return {preset: future.result() for preset, future in futures.items()}
+    except BaseException:
+        for future in futures.values():
+            future.cancel()
+        raise
 
 
 def _still_there(context: JobContext, image_id: str) -> bool:

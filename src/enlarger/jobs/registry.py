@@ -8,8 +8,11 @@ has ``register(registry: HandlerRegistry) -> None``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib
+import os
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from enlarger.catalog.models import Job, JobStatus
@@ -48,6 +51,13 @@ class JobContext:
         self.sessions = sessions
         self._open_store = open_store
         self._store: ObjectStore | None = None
+
+    @functools.cached_property
+    def renders(self) -> ThreadPoolExecutor:
+        """The render threads every job shares, one per CPU: one job's presets render side
+        by side when the other slots are idle (the last image of a batch is not left to one
+        core), and jobs running together still render on one thread per CPU."""
+        return ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="enlarger-job-render")
 
     @property
     def store(self) -> ObjectStore:
