@@ -60,6 +60,9 @@ class Negotiated:
     varies: bool
     #: ``canonical(spec)``: the render's identity in ETags and cache keys.
     canonical: str
+    #: the accepted formats as they key a negotiated render ("avif,webp"); "" when the
+    #: format does not vary with Accept.
+    variant: str
     max_age: int | None = None
     #: the source's name as the URL gives it (``photos/a.jpg``, ``i/<id>``): what a purge names.
     source: str = ""
@@ -155,6 +158,7 @@ class Renderer:
             accepted,
             varies,
             parsed_canonical if spec is parsed.spec else canonical(spec),
+            ",".join(sorted(accepted)) if varies else "",
             max_age,
             parsed.path,
             parsed.ignored,
@@ -254,10 +258,11 @@ class Renderer:
         return json.dumps(meta(path, spec, facts, plan)).encode()
 
     def _cache_headers(self, located: Located, negotiated: Negotiated) -> dict[str, str]:
-        accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
         main, *extras = located.identities()
         answer = () if negotiated.meta is None else ("meta",)
-        etag = strong_etag(self._version, main, negotiated.canonical, accepted, *extras, *answer)
+        etag = strong_etag(
+            self._version, main, negotiated.canonical, negotiated.variant, *extras, *answer
+        )
         headers = {
             "etag": etag,
             "last-modified": http_date(located.mtime),
@@ -275,8 +280,7 @@ class Renderer:
 
 
 def _answer_key(negotiated: Negotiated) -> tuple[str, str, str]:
-    accepted = ",".join(sorted(negotiated.accepted)) if negotiated.varies else ""
-    return negotiated.source, negotiated.canonical, accepted
+    return negotiated.source, negotiated.canonical, negotiated.variant
 
 
 def download_name(path: str, output: Format) -> str:

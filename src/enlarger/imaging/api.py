@@ -154,6 +154,7 @@ def render(
             extras=sources.extras,
             all_frames=all_frames,
             max_output_side=options.max_output_side,
+            max_output_pixels=options.max_output_pixels,
         )
         done = run_steps(start, clock=clock)
         check_cancelled(control)

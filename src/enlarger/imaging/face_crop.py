@@ -22,9 +22,7 @@ from collections.abc import Sequence
 from enlarger.imaging.faces import find_faces
 from enlarger.imaging.state import Run
 from enlarger.spec.model import Crop, Extent, FaceArea, Fit, Geometry, Rect
-from enlarger.spec.plan import Box, Plan, make_plan
-
-_CROPPING = frozenset({Fit.CROP, Fit.MIN})
+from enlarger.spec.plan import CROPPING_FITS, Box, Plan
 
 
 def face_crop(run: Run) -> Plan | None:
@@ -37,15 +35,14 @@ def face_crop(run: Run) -> Plan | None:
         return None
     if wanted is None:
         return None
-    spec = dataclasses.replace(run.spec, geometry=wanted)
-    return make_plan(spec, run.facts, run.max_output_side)
+    return run.replanned(dataclasses.replace(run.spec, geometry=wanted))
 
 
 def _crops_to_faces(geometry: Geometry, plan: Plan) -> bool:
     """``crop=faces`` with a region to place; a point to focus on (thumbor ``focal()``)
     wins over the faces."""
     cuts = plan.region.width < plan.bounds.width or plan.region.height < plan.bounds.height
-    wanted = Crop.FACES in geometry.crop and geometry.fit in _CROPPING
+    wanted = Crop.FACES in geometry.crop and geometry.fit in CROPPING_FITS
     return wanted and cuts and geometry.focus is None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import Format, RenderSpec
-from enlarger.spec.plan import Box, Plan
+from enlarger.spec.plan import Box, Plan, make_plan
 
 #: ``Run.view`` before the load step has decoded anything.
 UNLOADED = Box(0, 0, 1, 1)
@@ -37,11 +37,23 @@ class Run:
     format: Format
     extras: Mapping[str, bytes] = field(default_factory=dict)
     all_frames: bool = False
-    #: the render's limit on each output side, for analysers that replan.
+    #: the render's output limits (each side, the area), for analysers that replan.
     max_output_side: int = 8192
+    max_output_pixels: int | None = None
     image: Any = None  # pyvips.Image once loaded (pyvips ships no type hints)
     keep_profile: bool = False
     view: Box = UNLOADED
+
+    def replanned(self, spec: RenderSpec | None = None, trimmed: Box | None = None) -> Plan:
+        """The Plan of ``spec`` (this run's by default) within ``trimmed``, under the
+        render's output limits: what an analyser returns when it replans."""
+        return make_plan(
+            spec or self.spec,
+            self.facts,
+            self.max_output_side,
+            self.max_output_pixels,
+            trimmed=trimmed,
+        )
 
     def with_image(self, image: Any) -> Run:
         return dataclasses.replace(self, image=image)

@@ -25,7 +25,7 @@ from enlarger.imaging.corner_trim import corner_content
 from enlarger.imaging.frame import oriented_size
 from enlarger.imaging.state import Run
 from enlarger.spec.model import Color, Trim, TrimMode
-from enlarger.spec.plan import Box, Plan, make_plan
+from enlarger.spec.plan import Box, Plan
 
 #: the glance's side for trimming: edges are found to the pixel up to this size.
 TRIM_SIDE = 1024
@@ -39,11 +39,7 @@ def trim(run: Run) -> Plan | None:
         return None
     if wanted.sample is not None:
         box = corner_content(run, wanted)
-        return (
-            None
-            if box is None
-            else make_plan(run.spec, run.facts, run.max_output_side, trimmed=box)
-        )
+        return None if box is None else run.replanned(trimmed=box)
     image = glance(run, TRIM_SIDE).copy_memory()  # read more than once, out of order
     found = _content(image, wanted, run.facts.has_alpha)
     if found is None:
@@ -57,7 +53,7 @@ def trim(run: Run) -> Plan | None:
     if right - left < 1 or bottom - top < 1:
         return None
     box = Box(left, top, right - left, bottom - top)
-    return make_plan(run.spec, run.facts, run.max_output_side, trimmed=box)
+    return run.replanned(trimmed=box)
 
 
 def _content(image: Any, wanted: Trim, has_alpha: bool) -> tuple[int, int, int, int] | None:

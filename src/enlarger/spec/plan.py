@@ -149,7 +149,8 @@ class Plan:
 
 #: imgix ``orient`` degree aliases (and 0, "ignore EXIF") as EXIF orientations.
 _ORIENT_ALIASES = {0: 1, 90: 6, 180: 3, 270: 8}
-_CROPPING = frozenset({Fit.CROP, Fit.MIN})
+#: the fits that cut the source to the box (the others show all of it).
+CROPPING_FITS = frozenset({Fit.CROP, Fit.MIN})
 _PADDING = frozenset({Fit.FILL, Fit.FILLMAX, Fit.CLAMP})
 _NO_UPSCALE = frozenset({Fit.MAX, Fit.MIN, Fit.FILLMAX})
 _ASPECT_FITS = frozenset({Fit.CROP, Fit.FILL})
@@ -178,7 +179,7 @@ def make_plan(
     source = source_box(geometry.rect, whole)
     margin = _margin(spec)
     box = _target_box(geometry, source, max_output_side, margin)
-    if geometry.fit in _CROPPING:
+    if geometry.fit in CROPPING_FITS:
         region, scaled = _crop(geometry, source, box)
         canvas = scaled
     else:
@@ -355,7 +356,7 @@ def _smaller(region: Box, source: Box) -> bool:
 
 def _interest(geometry: Geometry) -> Interest | None:
     if (
-        geometry.fit not in _CROPPING
+        geometry.fit not in CROPPING_FITS
         or Crop.FOCALPOINT in geometry.crop
         or geometry.focus is not None
     ):
