@@ -35,12 +35,17 @@ from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from enlarger.errors import Overloaded
+from enlarger.imaging.runtime import release_free_memory
 
 T = TypeVar("T")
 #: how often a thread waiting to settle looks whether its request gave up.
 SETTLE_POLL_S = 0.05
 #: the weight of the latest job in the moving average of how long a job takes.
 SERVICE_WEIGHT = 0.2
+#: a job that cost at least this many pixels hands its freed memory back to the system
+#: as its thread ends (any render of a 24 MP source, a 2 MP photo's re-encode at full
+#: size; not that photo's fit-512, the hot path's common case).
+RELEASE_ABOVE_PIXELS = 2_000_000
 
 
 class Admitted:
@@ -61,12 +66,19 @@ class Admitted:
         settled jobs (or none is left), and it holds back the next admissions."""
         self._pool._settle(self, cost)
 
+    def _call(self, fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        finally:
+            if self.cost >= RELEASE_ABOVE_PIXELS:  # its settled cost, by now
+                release_free_memory()
+
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
     async def run(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on a pool thread (once per admission); cancel it if the caller gives up."""
-        future = self._pool._executor.submit(fn)
+        future = self._pool._executor.submit(self._call, fn)
         self.submitted = True
         future.add_done_callback(lambda _: self._pool._leave(self))
         try:

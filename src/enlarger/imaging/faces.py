@@ -17,8 +17,6 @@ import functools
 import threading
 from typing import Any
 
-import numpy as np
-
 from enlarger.imaging.analyse import glance_at
 from enlarger.imaging.frame import oriented_size
 from enlarger.imaging.steps.colour import to_working_space
@@ -58,6 +56,8 @@ def find_faces(
 def detect(image: Any) -> list[tuple[int, int, int]]:
     """(left, top, side) of each face in the pyvips ``image``, in its pixels, largest
     first (then top to bottom, left to right)."""
+    import numpy as np  # on first use: ~16 MB a process, and only face analysis needs it
+
     grey = to_working_space(image, keep_profile=True, colour=False).colourspace("b-w")
     pixels = np.ndarray(
         buffer=grey.extract_band(0).write_to_memory(),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import ModuleType
 
-import pillow_heif
 import pyvips
 
 from enlarger.errors import UnprocessableImage
@@ -25,7 +25,7 @@ def heic_facts(data: bytes) -> SourceFacts:
     """Header facts of a HEIC image, as pillow-heif will decode it (its primary image: one
     frame); 422 when unreadable."""
     with _heic_errors("read"):
-        heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
+        heif = _pillow_heif().open_heif(data, convert_hdr_to_8bit=True)
         grey = heif.mode.startswith("L")
         has_alpha = bool(heif.has_alpha)
         return SourceFacts(
@@ -43,7 +43,7 @@ def decode_heic(data: bytes, facts: SourceFacts) -> pyvips.Image:
     """The primary image, fully decoded into memory with ``facts``' bands and its ICC profile."""
     mode = ("L" if facts.greyscale else "RGB") + ("A" if facts.has_alpha else "")
     with _heic_errors("decoded"):
-        heif = pillow_heif.open_heif(data, convert_hdr_to_8bit=True)
+        heif = _pillow_heif().open_heif(data, convert_hdr_to_8bit=True)
         picture = heif.to_pillow()
         if picture.mode != mode:
             picture = picture.convert(mode)
@@ -55,6 +55,14 @@ def decode_heic(data: bytes, facts: SourceFacts) -> pyvips.Image:
     if icc:
         image.set_type(pyvips.GValue.blob_type, "icc-profile-data", bytes(icc))
     return image
+
+
+def _pillow_heif() -> ModuleType:
+    """pillow-heif, imported on first use: it costs ~12 MB a process, and only HEIC
+    sources need it."""
+    import pillow_heif
+
+    return pillow_heif
 
 
 @contextmanager

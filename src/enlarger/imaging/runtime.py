@@ -7,13 +7,17 @@ glibc open a malloc arena each, and those arenas keep freed memory; capping them
 a long-running process's memory at a small cost in allocator contention. glibc also
 raises its mmap threshold as large blocks are freed (up to 32 MB), after which a render's
 buffers come from the arenas and stay resident; fixing the threshold keeps every large
-buffer in its own mapping, returned to the system when the render frees it.
+buffer in its own mapping, returned to the system when the render frees it. What a large
+render leaves free inside the arenas (its many small blocks) stays resident until
+``release_free_memory`` hands it back: about 30 MB after a 24 MP render (benchmarks/MEMORY.md).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
+from collections.abc import Callable
 
 import pyvips
 
@@ -34,11 +38,26 @@ def configure(concurrency: int, malloc_arenas: int, mmap_threshold: int = 0) -> 
         _mallopt(_M_MMAP_THRESHOLD, mmap_threshold)
 
 
+def release_free_memory() -> None:
+    """Return the free pages inside glibc's arenas to the system (``malloc_trim``: well
+    under a millisecond after a large render)."""
+    trim = _glibc("malloc_trim")
+    if trim is not None:
+        trim(0)
+
+
 def _mallopt(parameter: int, value: int) -> None:
-    name = ctypes.util.find_library("c")
-    mallopt = getattr(ctypes.CDLL(name), "mallopt", None) if name else None
-    if mallopt is not None:  # glibc only; other C libraries manage memory their own way
+    mallopt = _glibc("mallopt")
+    if mallopt is not None:
         mallopt(parameter, value)
+
+
+@functools.cache
+def _glibc(function: str) -> Callable[..., int] | None:
+    """``function`` of glibc; None on other C libraries, which manage memory their own way."""
+    name = ctypes.util.find_library("c")
+    found: Callable[..., int] | None = getattr(ctypes.CDLL(name), function, None) if name else None
+    return found
 
 
 def library_versions() -> dict[str, str]:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.db import make_engine
 from enlarger.catalog.derivatives import preset_derivatives, replace_preset
-from enlarger.catalog.migrations import alembic_config, migrate
+from enlarger.catalog.migrations import VERSIONS_DIR, alembic_config, head_revision, migrate
 from enlarger.catalog.models import Base
 from tests.unit.catalog.test_repository import added_image, record
 
@@ -32,6 +36,32 @@ def test_migrate_is_idempotent_and_records_the_head(
         assert MigrationContext.configure(connection).get_current_revision() == "0003"
     tables = set(inspect(catalog_engine).get_table_names())
     assert {"images", "derivatives", "jobs", "api_keys", "webhook_deliveries"} <= tables
+
+
+def test_the_head_is_read_from_the_file_names_as_alembic_reads_it() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == scripts.get_current_head()
+    for script in scripts.walk_revisions():
+        assert Path(script.path).name.startswith(f"{script.revision}_"), script.path
+    assert len(list(VERSIONS_DIR.glob("[0-9]*_*.py"))) == len(list(scripts.walk_revisions()))
+
+
+def test_an_older_database_is_brought_to_the_head(
+    database_url: str, catalog_engine: Engine
+) -> None:
+    _to(database_url, "0002", command.downgrade)
+    migrate(database_url)
+    with catalog_engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == head_revision()
+
+
+def test_a_current_database_is_recognised_without_importing_alembic(database_url: str) -> None:
+    check = (
+        "import sys; from enlarger.catalog.migrations import migrate; "
+        f"migrate({database_url!r}); print('alembic' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == "False", ran.stderr
 
 
 def test_0003_keeps_the_derivatives_and_its_downgrade_keeps_one_per_preset(
