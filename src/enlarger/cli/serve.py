@@ -74,7 +74,8 @@ def serve(
             "Serving only uploaded images (/i/<id>); add --originals FOLDER to serve a folder"
         )
     if app is None:
-        serve_processes(settings, socks)
+        with reported_errors():  # the first process builds its app in there
+            serve_processes(settings, socks)
         return
     run_app(app, sock, settings.server)
 

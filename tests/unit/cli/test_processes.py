@@ -23,6 +23,15 @@ def test_render_threads_per_cpu_are_shared_out_and_explicit_ones_kept() -> None:
     assert share(fixed, 0, 2).server.render_threads == 3
 
 
+def test_the_pixel_budget_and_the_memory_cache_are_the_servers_shared_out() -> None:
+    settings = Settings.load(environ={}, overrides={"processes": 2})
+    shares = [share(settings, index, 2) for index in range(2)]
+    pixels = sum(each.server.render_pixels_in_flight for each in shares)
+    cache = sum(each.cache.memory_cache_bytes for each in shares)
+    assert pixels == settings.server.render_pixels_in_flight
+    assert cache == settings.cache.memory_cache_bytes
+
+
 def test_no_worker_anywhere_when_it_is_switched_off() -> None:
     settings = Settings.load(environ={}, overrides={"processes": 2, "embedded_worker": False})
     assert not share(settings, 0, 2).server.embedded_worker
