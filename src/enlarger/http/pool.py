@@ -42,10 +42,13 @@ T = TypeVar("T")
 SETTLE_POLL_S = 0.05
 #: the weight of the latest job in the moving average of how long a job takes.
 SERVICE_WEIGHT = 0.2
-#: a job that cost at least this many pixels hands its freed memory back to the system
-#: as its thread ends (any render of a 24 MP source, a 2 MP photo's re-encode at full
-#: size; not that photo's fit-512, the hot path's common case).
-RELEASE_ABOVE_PIXELS = 2_000_000
+#: as a job's thread ends, glibc hands the memory free in its arenas back to the system:
+#: all of it after a large job (a 24 MP source's render), which leaves much behind that
+#: the next renders rarely reuse; after any other job only what passes
+#: ``KEEP_FREE_BYTES``, since the next renders of its size reuse it (a 2 MP photo's leaves
+#: about 25 MB, and faulting that in again costs each render 10-15% more CPU).
+LARGE_JOB_PIXELS = 8_000_000
+KEEP_FREE_BYTES = 48 * 1024 * 1024
 
 
 class Admitted:
@@ -70,8 +73,8 @@ class Admitted:
         try:
             return fn()
         finally:
-            if self.cost >= RELEASE_ABOVE_PIXELS:  # its settled cost, by now
-                release_free_memory()
+            large = self.cost >= LARGE_JOB_PIXELS  # its settled cost, by now
+            release_free_memory(0 if large else KEEP_FREE_BYTES)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()

@@ -18,6 +18,7 @@ import ctypes
 import ctypes.util
 import functools
 from collections.abc import Callable
+from typing import Any
 
 import pyvips
 
@@ -38,12 +39,32 @@ def configure(concurrency: int, malloc_arenas: int, mmap_threshold: int = 0) -> 
         _mallopt(_M_MMAP_THRESHOLD, mmap_threshold)
 
 
-def release_free_memory() -> None:
-    """Return the free pages inside glibc's arenas to the system (``malloc_trim``: well
-    under a millisecond after a large render)."""
+def release_free_memory(keep_bytes: int) -> None:
+    """Return the free pages inside glibc's arenas to the system (``malloc_trim``, well
+    under a millisecond) once more than ``keep_bytes`` lie free there. Not after every
+    render of a common size: the next one would fault its pages in again (about 1,700 more
+    page faults, 3-4 ms, for a 25 ms render of a 2 MP photo)."""
+    free = _free_in_arenas()
     trim = _glibc("malloc_trim")
-    if trim is not None:
+    if trim is not None and (free is None or free > keep_bytes):
         trim(0)
+
+
+#: glibc's ``struct mallinfo2``: ten ``size_t`` counters.
+_MALLINFO2_FIELDS = "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in _MALLINFO2_FIELDS.split()]
+
+
+def _free_in_arenas() -> int | None:
+    """Bytes free inside glibc's arenas (``mallinfo2``, glibc 2.33+); None if unknown."""
+    mallinfo2 = _glibc("mallinfo2")
+    if mallinfo2 is None:
+        return None
+    info: _MallInfo2 = mallinfo2()
+    return int(info.fordblks)
 
 
 def _mallopt(parameter: int, value: int) -> None:
@@ -53,10 +74,12 @@ def _mallopt(parameter: int, value: int) -> None:
 
 
 @functools.cache
-def _glibc(function: str) -> Callable[..., int] | None:
+def _glibc(function: str) -> Callable[..., Any] | None:
     """``function`` of glibc; None on other C libraries, which manage memory their own way."""
     name = ctypes.util.find_library("c")
-    found: Callable[..., int] | None = getattr(ctypes.CDLL(name), function, None) if name else None
+    found = getattr(ctypes.CDLL(name), function, None) if name else None
+    if found is not None and function == "mallinfo2":
+        found.restype = _MallInfo2
     return found
 
 
