@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -32,6 +33,7 @@ from enlarger.http.methods import one_route_per_path
 from enlarger.http.metrics import Metrics, metrics_routes
 from enlarger.http.openapi import openapi_routes
 from enlarger.http.optimize import optimize_api
+from enlarger.http.oversize_lock import OVERSIZE_LOCK_FILE, OversizeLock
 from enlarger.http.pool import RenderPool
 from enlarger.http.presets import preset_routes
 from enlarger.http.purge import purge_routes
@@ -54,11 +56,13 @@ Component = Callable[[], AbstractAsyncContextManager[object]]
 
 def build_app(settings: Settings) -> Starlette:
     server = settings.server
+    several = server.processes > 1
     pool = RenderPool(
         server.render_threads,
         server.render_queue,
         server.render_pixels_in_flight,
         server.render_wait_s,
+        OversizeLock(Path(settings.data_dir) / OVERSIZE_LOCK_FILE) if several else None,
     )
     options = render_options(settings.render)
     ignore_unknown = settings.render.unknown_params is UnknownParams.IGNORE

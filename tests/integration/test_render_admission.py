@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +22,7 @@ from enlarger.cache.layered import open_results
 from enlarger.dialects import ImgixDialect
 from enlarger.errors import Overloaded
 from enlarger.http.errors import EXCEPTION_HANDLERS
+from enlarger.http.oversize_lock import OversizeLock
 from enlarger.http.pool import Admitted, RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.imaging import writable_formats
@@ -326,3 +329,68 @@ async def test_the_pool_measures_how_long_a_job_holds_its_place() -> None:
         pool.close()
     assert first >= 0.2
     assert 0.8 * first <= pool.service_s < first  # the next, shorter job moves it a fifth
+
+
+async def test_an_oversized_job_holds_the_servers_lock_until_its_thread_ends(
+    tmp_path: Path,
+) -> None:
+    """With several processes, a job settling over its process's pixels takes the lock
+    every process shares (a lock of its own on the same file stands for another process's);
+    a job that fits does not."""
+    lock_file = tmp_path / "render.lock"
+    pool = RenderPool(threads=1, queue=1, pixels=100, oversize_lock=OversizeLock(lock_file))
+    other = OversizeLock(lock_file)
+    settled, leave = threading.Event(), threading.Event()
+
+    def work(admitted: Admitted, cost: int) -> None:
+        admitted.settle(cost)
+        settled.set()
+        leave.wait(5)
+
+    async def job(cost: int) -> None:
+        async with pool.admission(10) as admitted:
+            await admitted.run(lambda: work(admitted, cost))
+
+    try:
+        for cost, held in ((200, True), (50, False)):
+            settled.clear()
+            leave.clear()
+            running = asyncio.ensure_future(job(cost))
+            await asyncio.to_thread(settled.wait, 5)
+            got = other.acquire(cancelled=lambda: True)
+            if got:
+                other.release()
+            assert got is not held, f"cost {cost}: the lock held {not got}"
+            leave.set()
+            await asyncio.wait_for(running, 5)
+        assert other.acquire(cancelled=lambda: True), "the oversized job kept the lock"
+        other.release()
+    finally:
+        pool.close()
+
+
+def test_the_lock_of_a_killed_holder_is_free_at_once(tmp_path: Path) -> None:
+    lock_file = tmp_path / "render.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from enlarger.http.oversize_lock import OversizeLock; "
+            f"OversizeLock(__import__('pathlib').Path({str(lock_file)!r})).acquire(lambda: False); "
+            "print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        assert not OversizeLock(lock_file).acquire(cancelled=lambda: True)
+        holder.kill()
+        holder.wait(10)
+        assert OversizeLock(lock_file).acquire(cancelled=lambda: False)
+    finally:
+        holder.kill()
+        holder.wait(10)
+        if holder.stdout is not None:
+            holder.stdout.close()

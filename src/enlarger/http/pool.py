@@ -35,6 +35,7 @@ from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from enlarger.errors import Overloaded
+from enlarger.http.oversize_lock import OversizeLock
 from enlarger.imaging.runtime import release_free_memory
 
 T = TypeVar("T")
@@ -60,6 +61,8 @@ class Admitted:
         self.submitted = False
         self.left = False
         self.settled = False
+        #: holds the server's ``OversizeLock`` until its thread ends.
+        self.oversized = False
         self.granted_at = time.monotonic()
         self._cancel = threading.Event()
 
@@ -100,13 +103,22 @@ class _Waiter:
 
 
 class RenderPool:
-    def __init__(self, threads: int, queue: int, pixels: int = 0, wait_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        threads: int,
+        queue: int,
+        pixels: int = 0,
+        wait_s: float = 0.0,
+        oversize_lock: OversizeLock | None = None,
+    ) -> None:
         self.threads = threads or os.cpu_count() or 1
         self.queue = max(queue, 0)
         #: the pixel budget of the admitted jobs together; 0: none.
         self.pixels = pixels
         #: the longest wait a job may expect to be queued for; 0: only ``queue`` bounds it.
         self.wait_s = wait_s
+        #: with several server processes: one job over ``pixels`` at a time among them all.
+        self._oversize_lock = oversize_lock
         #: the moving average of how long an admitted job held its place, in seconds.
         self.service_s = 0.0
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="enlarger-render")
@@ -201,6 +213,8 @@ class RenderPool:
             admitted.settled = True
             self._settled_cost += cost
             self._admit_waiting()
+        if self._oversize_lock is not None and self.pixels and cost > self.pixels:
+            admitted.oversized = self._oversize_lock.acquire(admitted.cancelled)
 
     def _leave(self, admitted: Admitted) -> None:
         with self._lock:
@@ -216,6 +230,8 @@ class RenderPool:
             if admitted.settled:
                 self._settled_cost -= admitted.cost
                 self._changed.notify_all()
+            if admitted.oversized and self._oversize_lock is not None:
+                self._oversize_lock.release()
             self._admit_waiting()
 
     def _admit_waiting(self) -> None:
