@@ -12,9 +12,9 @@ thread, database connection or libvips operation exists yet, and the imported co
 from touching it). A second process then costs about 50 MB, not another 110
 (benchmarks/MEMORY.md). The budgets are the server's, shared out: render threads left at
 0 ("one per CPU"), the pixels in flight and the memory cache; a render over its process's
-share of the pixels runs alone in the whole server (``http/oversize_lock.py``). Only the first process runs
-the embedded conversion worker (the jobs table's leases would make several safe, but one
-per server is what its slots assume).
+share of the pixels runs alone in the whole server (``http/oversize_lock.py``). Only the
+first process runs the embedded conversion worker (the jobs table's leases would make
+several safe, but one per server is what its slots assume).
 
 SIGTERM or SIGINT to the parent reaches every process as SIGTERM: each drains its own
 connections within the grace period, and the parent exits once the children have. A child
