@@ -136,7 +136,7 @@ class RenderSettings(Section):
     #: the largest output area: a bigger render is a 400 before any pixel is decoded.
     max_output_pixels: Annotated[int, AT_LEAST_ONE] = 40_000_000
     #: AVIF encoder effort for live renders (libvips default 4 takes seconds).
-    avif_effort: Annotated[int, Bounds(0, 9)] = 1
+    avif_effort: Annotated[int, Bounds(0, 9)] = 0
     #: output pixels above which lossless WebP, AVIF and GIF renders are refused (400).
     max_heavy_output_pixels: Annotated[int, AT_LEAST_ONE] = 8_000_000
     #: libvips worker threads per render (0: one per CPU); the render pool runs renders

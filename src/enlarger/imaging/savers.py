@@ -35,8 +35,9 @@ class Effort:
     png_compression: int = 2
     png_filter: str = "sub"
     webp_effort: int = 2
-    #: libvips' default 4 takes seconds at 2 K: live renders use 0-2.
-    avif_effort: int = 1
+    #: libvips' default 4 takes seconds at 2 K. 0 against 1: half the CPU, 1-14% more bytes
+    #: and SSIMULACRA2 1.7 points lower (benchmarks/RESULTS.md, "Encoder settings").
+    avif_effort: int = 0
 
 
 @dataclass(frozen=True, slots=True)
