@@ -61,8 +61,8 @@ class Admitted:
         self.submitted = False
         self.left = False
         self.settled = False
-        #: holds the server's ``OversizeLock`` until its thread ends.
-        self.oversized = False
+        #: the server's ``OversizeLock`` when this job holds it, until its thread ends.
+        self.holding: OversizeLock | None = None
         self.granted_at = time.monotonic()
         self._cancel = threading.Event()
 
@@ -213,8 +213,9 @@ class RenderPool:
             admitted.settled = True
             self._settled_cost += cost
             self._admit_waiting()
-        if self._oversize_lock is not None and self.pixels and cost > self.pixels:
-            admitted.oversized = self._oversize_lock.acquire(admitted.cancelled)
+        lock = self._oversize_lock
+        if lock is not None and self.pixels and cost > self.pixels:
+            admitted.holding = lock if lock.acquire(admitted.cancelled) else None
 
     def _leave(self, admitted: Admitted) -> None:
         with self._lock:
@@ -230,8 +231,8 @@ class RenderPool:
             if admitted.settled:
                 self._settled_cost -= admitted.cost
                 self._changed.notify_all()
-            if admitted.oversized and self._oversize_lock is not None:
-                self._oversize_lock.release()
+            if admitted.holding is not None:
+                admitted.holding.release()
             self._admit_waiting()
 
     def _admit_waiting(self) -> None:

@@ -44,9 +44,11 @@ def release_free_memory(keep_bytes: int) -> None:
     under a millisecond) once more than ``keep_bytes`` lie free there. Not after every
     render of a common size: the next one would fault its pages in again (about 1,700 more
     page faults, 3-4 ms, for a 25 ms render of a 2 MP photo)."""
-    free = _free_in_arenas()
     trim = _glibc("malloc_trim")
-    if trim is not None and (free is None or free > keep_bytes):
+    if trim is None:
+        return
+    free = _free_in_arenas()
+    if free > keep_bytes if free is not None else keep_bytes == 0:  # unknown: large jobs only
         trim(0)
 
 
@@ -60,7 +62,7 @@ class _MallInfo2(ctypes.Structure):
 
 def _free_in_arenas() -> int | None:
     """Bytes free inside glibc's arenas (``mallinfo2``, glibc 2.33+); None if unknown."""
-    mallinfo2 = _glibc("mallinfo2")
+    mallinfo2 = _glibc("mallinfo2", _MallInfo2)
     if mallinfo2 is None:
         return None
     info: _MallInfo2 = mallinfo2()
@@ -74,13 +76,20 @@ def _mallopt(parameter: int, value: int) -> None:
 
 
 @functools.cache
-def _glibc(function: str) -> Callable[..., Any] | None:
-    """``function`` of glibc; None on other C libraries, which manage memory their own way."""
-    name = ctypes.util.find_library("c")
-    found = getattr(ctypes.CDLL(name), function, None) if name else None
-    if found is not None and function == "mallinfo2":
-        found.restype = _MallInfo2
+def _glibc(function: str, restype: type[Any] = ctypes.c_int) -> Callable[..., Any] | None:
+    """``function`` of glibc, returning ``restype``; None on other C libraries, which
+    manage memory their own way."""
+    found = getattr(_libc(), function, None)
+    if found is not None:
+        found.restype = restype
     return found
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library, looked up once (``find_library`` runs ``ldconfig``)."""
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name) if name else None
 
 
 def library_versions() -> dict[str, str]:
