@@ -39,7 +39,7 @@ JPEG = OutputFormat(
     imgix_query="fm=jpg&q=80",
     thumbor_filters="filters:format(jpeg):quality(80)",
     vips_suffix=".jpg",
-    vips_options={"Q": 80, "optimize_coding": False, "keep": "none"},
+    vips_options={"Q": 80, "optimize_coding": True, "keep": "none"},
     vips_loader="jpegload_buffer",
 )
 PNG = OutputFormat(

@@ -16,6 +16,7 @@ defaults.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -80,6 +81,8 @@ def measure(
     executable: str | None = None,
 ) -> str:
     folder, port = WORK / "large", free_port()
+    # a fresh data folder: results stored by an earlier run would answer this one's requests
+    shutil.rmtree(WORK / f"{name}-data", ignore_errors=True)
     server = enlarger_server(WORK, folder, port, args.processes, env, executable, name)
     server.start()
     try:

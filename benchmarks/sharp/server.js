@@ -12,7 +12,7 @@ const [root, port] = process.argv.slice(2);
 sharp.cache(false);
 
 const encoders = {
-  jpeg: (img, q) => img.jpeg({ quality: q, optimiseCoding: false }),
+  jpeg: (img, q) => img.jpeg({ quality: q, optimiseCoding: true }),
   png: (img) => img.png({ compressionLevel: 2, adaptiveFiltering: false }),
   webp: (img, q) => img.webp({ quality: q, effort: 2 }),
   avif: (img, q) => img.avif({ quality: q, effort: 1 }),

@@ -33,11 +33,11 @@ from enlarger.http.methods import one_route_per_path
 from enlarger.http.metrics import Metrics, metrics_routes
 from enlarger.http.openapi import openapi_routes
 from enlarger.http.optimize import optimize_api
-from enlarger.http.oversize_lock import OVERSIZE_LOCK_FILE, OversizeLock
-from enlarger.http.pool import RenderPool
+from enlarger.http.pool import KEEP_FREE_BYTES, RenderPool
 from enlarger.http.presets import preset_routes
 from enlarger.http.purge import purge_routes
 from enlarger.http.render import Renderer, web_folder_routes
+from enlarger.http.server_lock import SERVER_LOCK_FILE, ServerRenderLock
 from enlarger.http.thumbor import thumbor_routes
 from enlarger.http.webhooks import webhook_routes
 from enlarger.imaging import writable_formats
@@ -62,7 +62,8 @@ def build_app(settings: Settings) -> Starlette:
         server.render_queue,
         server.render_pixels_in_flight,
         server.render_wait_s,
-        OversizeLock(Path(settings.data_dir) / OVERSIZE_LOCK_FILE) if several else None,
+        ServerRenderLock(Path(settings.data_dir) / SERVER_LOCK_FILE) if several else None,
+        KEEP_FREE_BYTES // max(server.processes, 1),
     )
     options = render_options(settings.render)
     ignore_unknown = settings.render.unknown_params is UnknownParams.IGNORE

@@ -56,6 +56,7 @@ def render_options(render: RenderSettings) -> RenderOptions:
         max_source_pixels=render.max_source_pixels,
         max_output_side=render.max_output_side,
         jpeg_optimize_coding=render.jpeg_optimize_coding,
+        jpeg_optimize_coding_max_pixels=render.jpeg_optimize_coding_max_pixels,
         png_compression=render.png_compression,
         png_filter=render.png_filter,
         webp_effort=render.webp_effort,

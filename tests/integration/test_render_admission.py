@@ -22,9 +22,9 @@ from enlarger.cache.layered import open_results
 from enlarger.dialects import ImgixDialect
 from enlarger.errors import Overloaded
 from enlarger.http.errors import EXCEPTION_HANDLERS
-from enlarger.http.oversize_lock import OversizeLock
 from enlarger.http.pool import Admitted, RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
+from enlarger.http.server_lock import Hold, ServerRenderLock
 from enlarger.imaging import writable_formats
 from enlarger.origins.base import Source
 from enlarger.origins.local import WebFolder
@@ -331,15 +331,25 @@ async def test_the_pool_measures_how_long_a_job_holds_its_place() -> None:
     assert 0.8 * first <= pool.service_s < first  # the next, shorter job moves it a fifth
 
 
-async def test_an_oversized_job_holds_the_servers_lock_until_its_thread_ends(
+def _free(lock: ServerRenderLock, exclusive: bool) -> bool:
+    """Whether another process could hold ``lock`` now (a lock object of its own on the
+    same file stands for one), without waiting."""
+    hold = lock.hold(exclusive, cancelled=lambda: True)
+    if hold is None:
+        return False
+    hold.release()
+    return True
+
+
+async def test_a_settled_job_holds_the_servers_lock_shared_an_oversized_one_exclusively(
     tmp_path: Path,
 ) -> None:
-    """With several processes, a job settling over its process's pixels takes the lock
-    every process shares (a lock of its own on the same file stands for another process's);
-    a job that fits does not."""
+    """With several processes, every settled job holds the lock every process shares
+    until its thread ends: a job that fits its process's pixels shared (others run beside
+    it, an oversized one elsewhere waits), an oversized one exclusively (nothing else runs)."""
     lock_file = tmp_path / "render.lock"
-    pool = RenderPool(threads=1, queue=1, pixels=100, oversize_lock=OversizeLock(lock_file))
-    other = OversizeLock(lock_file)
+    pool = RenderPool(threads=1, queue=1, pixels=100, server_lock=ServerRenderLock(lock_file))
+    other = ServerRenderLock(lock_file)
     settled, leave = threading.Event(), threading.Event()
 
     def work(admitted: Admitted, cost: int) -> None:
@@ -352,21 +362,43 @@ async def test_an_oversized_job_holds_the_servers_lock_until_its_thread_ends(
             await admitted.run(lambda: work(admitted, cost))
 
     try:
-        for cost, held in ((200, True), (50, False)):
+        for cost, shared_free in ((200, False), (50, True)):
             settled.clear()
             leave.clear()
             running = asyncio.ensure_future(job(cost))
             await asyncio.to_thread(settled.wait, 5)
-            got = other.acquire(cancelled=lambda: True)
-            if got:
-                other.release()
-            assert got is not held, f"cost {cost}: the lock held {not got}"
+            assert _free(other, exclusive=False) is shared_free, f"cost {cost}"
+            assert not _free(other, exclusive=True), f"cost {cost}: an oversized job elsewhere ran"
             leave.set()
             await asyncio.wait_for(running, 5)
-        assert other.acquire(cancelled=lambda: True), "the oversized job kept the lock"
-        other.release()
+        assert _free(other, exclusive=True), "a finished job kept the lock"
     finally:
         pool.close()
+
+
+def test_a_waiting_exclusive_holder_keeps_new_shared_holders_out(tmp_path: Path) -> None:
+    lock = ServerRenderLock(tmp_path / "render.lock")
+    running = lock.hold(exclusive=False, cancelled=lambda: False)
+    assert running is not None
+    stop = threading.Event()
+    got: list[Hold | None] = []
+    waiter = threading.Thread(target=lambda: got.append(lock.hold(True, stop.is_set)))
+    waiter.start()
+    try:
+        deadline = time.monotonic() + 5
+        while _free(lock, exclusive=False) and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the exclusive waiter has closed the gate
+        assert not _free(lock, exclusive=False), "a new shared holder passed the waiting one"
+        running.release()
+        waiter.join(5)
+        held = got[0] if got else None
+        assert held is not None, "the exclusive waiter never got the lock"
+        assert not _free(lock, exclusive=False)
+        held.release()
+        assert _free(lock, exclusive=True)
+    finally:
+        stop.set()
+        waiter.join(5)
 
 
 def test_the_lock_of_a_killed_holder_is_free_at_once(tmp_path: Path) -> None:
@@ -375,9 +407,9 @@ def test_the_lock_of_a_killed_holder_is_free_at_once(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, time; from enlarger.http.oversize_lock import OversizeLock; "
-            f"OversizeLock(__import__('pathlib').Path({str(lock_file)!r})).acquire(lambda: False); "
-            "print('held', flush=True); time.sleep(60)",
+            "import sys, time; from enlarger.http.server_lock import ServerRenderLock; "
+            f"ServerRenderLock(__import__('pathlib').Path({str(lock_file)!r}))"
+            ".hold(True, lambda: False); print('held', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
         text=True,
@@ -385,10 +417,10 @@ def test_the_lock_of_a_killed_holder_is_free_at_once(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline() == "held\n"
-        assert not OversizeLock(lock_file).acquire(cancelled=lambda: True)
+        assert not _free(ServerRenderLock(lock_file), exclusive=False)
         holder.kill()
         holder.wait(10)
-        assert OversizeLock(lock_file).acquire(cancelled=lambda: False)
+        assert _free(ServerRenderLock(lock_file), exclusive=True)
     finally:
         holder.kill()
         holder.wait(10)

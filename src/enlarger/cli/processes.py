@@ -12,7 +12,7 @@ thread, database connection or libvips operation exists yet, and the imported co
 from touching it). A second process then costs about 50 MB, not another 110
 (benchmarks/MEMORY.md). The budgets are the server's, shared out: render threads left at
 0 ("one per CPU"), the pixels in flight and the memory cache; a render over its process's
-share of the pixels runs alone in the whole server (``http/oversize_lock.py``). Only the
+share of the pixels runs alone in the whole server (``http/server_lock.py``). Only the
 first process runs the embedded conversion worker (the jobs table's leases would make
 several safe, but one per server is what its slots assume).
 

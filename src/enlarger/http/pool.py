@@ -35,7 +35,7 @@ from contextlib import asynccontextmanager
 from typing import TypeVar
 
 from enlarger.errors import Overloaded
-from enlarger.http.oversize_lock import OversizeLock
+from enlarger.http.server_lock import Hold, ServerRenderLock
 from enlarger.imaging.runtime import release_free_memory
 
 T = TypeVar("T")
@@ -46,8 +46,9 @@ SERVICE_WEIGHT = 0.2
 #: as a job's thread ends, glibc hands the memory free in its arenas back to the system:
 #: all of it after a large job (a 24 MP source's render), which leaves much behind that
 #: the next renders rarely reuse; after any other job only what passes
-#: ``KEEP_FREE_BYTES``, since the next renders of its size reuse it (a 2 MP photo's leaves
-#: about 25 MB, and faulting that in again costs each render 10-15% more CPU).
+#: ``KEEP_FREE_BYTES`` (the server's, shared out among its processes), since the next
+#: renders of its size reuse it (a 2 MP photo's leaves about 25 MB, and faulting that in
+#: again costs each render 10-15% more CPU).
 LARGE_JOB_PIXELS = 8_000_000
 KEEP_FREE_BYTES = 48 * 1024 * 1024
 
@@ -61,8 +62,8 @@ class Admitted:
         self.submitted = False
         self.left = False
         self.settled = False
-        #: the server's ``OversizeLock`` when this job holds it, until its thread ends.
-        self.holding: OversizeLock | None = None
+        #: its hold on the ``ServerRenderLock`` (several processes), until its thread ends.
+        self.holding: Hold | None = None
         self.granted_at = time.monotonic()
         self._cancel = threading.Event()
 
@@ -77,7 +78,7 @@ class Admitted:
             return fn()
         finally:
             large = self.cost >= LARGE_JOB_PIXELS  # its settled cost, by now
-            release_free_memory(0 if large else KEEP_FREE_BYTES)
+            release_free_memory(0 if large else self._pool.keep_free_bytes)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -109,7 +110,8 @@ class RenderPool:
         queue: int,
         pixels: int = 0,
         wait_s: float = 0.0,
-        oversize_lock: OversizeLock | None = None,
+        server_lock: ServerRenderLock | None = None,
+        keep_free_bytes: int = KEEP_FREE_BYTES,
     ) -> None:
         self.threads = threads or os.cpu_count() or 1
         self.queue = max(queue, 0)
@@ -117,8 +119,10 @@ class RenderPool:
         self.pixels = pixels
         #: the longest wait a job may expect to be queued for; 0: only ``queue`` bounds it.
         self.wait_s = wait_s
-        #: with several server processes: one job over ``pixels`` at a time among them all.
-        self._oversize_lock = oversize_lock
+        #: with several server processes: a job over ``pixels`` runs alone among them all.
+        self._server_lock = server_lock
+        #: how much memory glibc may keep free after a job that is not large.
+        self.keep_free_bytes = keep_free_bytes
         #: the moving average of how long an admitted job held its place, in seconds.
         self.service_s = 0.0
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="enlarger-render")
@@ -213,9 +217,10 @@ class RenderPool:
             admitted.settled = True
             self._settled_cost += cost
             self._admit_waiting()
-        lock = self._oversize_lock
-        if lock is not None and self.pixels and cost > self.pixels:
-            admitted.holding = lock if lock.acquire(admitted.cancelled) else None
+        lock = self._server_lock
+        if lock is not None:
+            exclusive = bool(self.pixels) and cost > self.pixels
+            admitted.holding = lock.hold(exclusive, admitted.cancelled)
 
     def _leave(self, admitted: Admitted) -> None:
         with self._lock:

@@ -19,11 +19,11 @@ from enlarger.imaging.passthrough import passthrough
 from enlarger.imaging.pipeline import StepClock, lap, no_clock, run_steps
 from enlarger.imaging.probe import probe
 from enlarger.imaging.reports import describes_source, render_document, source_document
-from enlarger.imaging.savers import Effort
+from enlarger.imaging.savers import Effort, buffers_whole_jpeg
 from enlarger.imaging.state import Run
 from enlarger.imaging.steps.colour import to_working_space
 from enlarger.imaging.thumbnail import thumbnail
-from enlarger.spec.cost import is_heavy, render_cost
+from enlarger.spec.cost import is_heavy, jpeg_encoder_bytes, render_cost
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.model import Extent, Fit, Format, Geometry, Output, RenderSpec
 from enlarger.spec.negotiate import choose_format
@@ -39,6 +39,7 @@ class RenderOptions:
     max_output_pixels: int | None = None
     #: encoder effort (``savers.Effort``, whose defaults these are).
     jpeg_optimize_coding: bool = _DEFAULT_EFFORT.jpeg_optimize_coding
+    jpeg_optimize_coding_max_pixels: int = _DEFAULT_EFFORT.jpeg_optimize_coding_max_pixels
     png_compression: int = _DEFAULT_EFFORT.png_compression
     png_filter: str = _DEFAULT_EFFORT.png_filter
     webp_effort: int = _DEFAULT_EFFORT.webp_effort
@@ -50,6 +51,7 @@ class RenderOptions:
     def effort(self) -> Effort:
         return Effort(
             jpeg_optimize_coding=self.jpeg_optimize_coding,
+            jpeg_optimize_coding_max_pixels=self.jpeg_optimize_coding_max_pixels,
             png_compression=self.png_compression,
             png_filter=self.png_filter,
             webp_effort=self.webp_effort,
@@ -142,8 +144,20 @@ def render(
             return Rendered(same, fmt, facts.width, facts.height)
     source_bytes = len(data) + sum(len(extra) for extra in sources.extras.values())
     frames = facts.frames if all_frames else 1
-    held = facts.coefficients
-    control.settle(render_cost(plan, facts.loader, fmt, spec.output, source_bytes, frames, held))
+    width, height = plan.canvas
+    buffered = buffers_whole_jpeg(fmt, options.effort(), width * height)
+    encoder_bytes = jpeg_encoder_bytes(plan, spec.output, buffered)
+    cost = render_cost(
+        plan,
+        facts.loader,
+        fmt,
+        spec.output,
+        source_bytes,
+        frames,
+        facts.coefficients,
+        encoder_bytes,
+    )
+    control.settle(cost)
     with decode_errors():
         start = Run(
             data,

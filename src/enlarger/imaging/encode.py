@@ -28,7 +28,7 @@ def encode(image: Any, fmt: Format, output: Output, *, keep_profile: bool, effor
     quality = quality_for(output)
 
     def save(quality: int) -> bytes:
-        options = saver.options(Choices(quality, output, effort))
+        options = saver.options(Choices(quality, output, effort, image.width * image.height))
         data: bytes = getattr(image, saver.operation)(**options, keep=keep)
         return data
 

@@ -29,8 +29,13 @@ class Effort:
     except WebP and AVIF effort, which change how the encoder spends its bits.
     """
 
-    #: optimised Huffman tables: 4-8% fewer bytes for 1.5-2.6x the JPEG encode time.
-    jpeg_optimize_coding: bool = False
+    #: optimised Huffman tables: 7-18% fewer bytes for about 2x the JPEG encode time; on,
+    #: as thumbor, imgproxy and sharp have it (an origin's bytes are served many times).
+    jpeg_optimize_coding: bool = True
+    #: above this many output pixels the tables stay standard: optimising them makes the
+    #: encoder hold every coefficient for a second pass, 5.5 bytes a pixel at 4:2:0 and 11
+    #: at 4:4:4 (measured: a 24 MP photo's encode takes 157 MB instead of 25).
+    jpeg_optimize_coding_max_pixels: int = 4_000_000
     #: zlib level and row filter (libvips' ``filter`` name: none, sub, up, avg, paeth, all).
     png_compression: int = 2
     png_filter: str = "sub"
@@ -48,6 +53,18 @@ class Choices:
     quality: int
     output: Output
     effort: Effort
+    #: the image's pixels (every frame's).
+    pixels: int
+
+
+def optimizes_jpeg_coding(effort: Effort, pixels: int) -> bool:
+    return effort.jpeg_optimize_coding and pixels <= effort.jpeg_optimize_coding_max_pixels
+
+
+def buffers_whole_jpeg(fmt: Format, effort: Effort, pixels: int) -> bool:
+    """Whether the JPEG encoder holds the whole image's coefficients (for progressive
+    scans or optimised Huffman tables) rather than streaming it row by row."""
+    return fmt is Format.PJPG or (fmt is Format.JPG and optimizes_jpeg_coding(effort, pixels))
 
 
 Options = Callable[[Choices], dict[str, Any]]
@@ -78,7 +95,7 @@ def _jpeg(progressive: bool) -> Options:
         return {
             "Q": choices.quality,
             "interlace": progressive,
-            "optimize_coding": choices.effort.jpeg_optimize_coding,
+            "optimize_coding": optimizes_jpeg_coding(choices.effort, choices.pixels),
             "subsample_mode": _SUBSAMPLE[choices.output.chromasub or 420],
         }
 

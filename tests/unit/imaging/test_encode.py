@@ -86,6 +86,18 @@ def test_avif_effort_comes_from_the_options() -> None:
     assert mean_abs_diff(decode(harder), decode(CHELSEA)) < 6
 
 
+def test_huffman_tables_are_optimised_up_to_the_pixel_limit_and_pixels_stay_the_same() -> None:
+    def jpeg(options: RenderOptions) -> bytes:
+        return render_bytes(CHELSEA, Output(fm=Format.JPG), options)
+
+    optimised = jpeg(RenderOptions())
+    standard = jpeg(RenderOptions(jpeg_optimize_coding=False))
+    over_limit = jpeg(RenderOptions(jpeg_optimize_coding_max_pixels=225 * 150 - 1))
+    assert len(optimised) < 0.95 * len(standard)
+    assert over_limit == standard
+    assert decode(optimised).write_to_memory() == decode(standard).write_to_memory()
+
+
 @pytest.mark.parametrize("fm", [Format.JPG, Format.PNG, Format.WEBP, Format.AVIF])
 def test_metadata_is_stripped(fm: Format) -> None:
     assert has_exif(CAMERA)

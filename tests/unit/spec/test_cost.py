@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from enlarger.spec.cost import decoded_pixels, estimate, is_heavy, render_cost
+from enlarger.spec.cost import (
+    decoded_pixels,
+    estimate,
+    is_heavy,
+    jpeg_encoder_bytes,
+    render_cost,
+)
 from enlarger.spec.facts import SourceFacts
 from enlarger.spec.imgix import parse
 from enlarger.spec.model import Format, Output
@@ -74,3 +80,24 @@ def test_render_cost_counts_a_progressive_jpegs_coefficients_at_two_bytes() -> N
         plan, "jpeg", Format.JPG, Output(), source_bytes=3_000_000, coefficients=held
     )
     assert progressive - plain == held * 2 // 3
+
+
+@pytest.mark.parametrize(
+    ("query", "held", "encoder_bytes"),
+    [
+        ("w=600", False, 0),  # a streaming encoder holds a few rows only
+        ("w=600", True, int(600 * 400 * 5.5)),  # 4:2:0
+        ("w=600&chromasub=444", True, 600 * 400 * 11),
+    ],
+)
+def test_a_buffering_jpeg_encoder_holds_the_whole_outputs_coefficients(
+    query: str, held: bool, encoder_bytes: int
+) -> None:
+    spec = parse(query)
+    plan = make_plan(spec, PHOTO)
+    assert jpeg_encoder_bytes(plan, spec.output, held) == encoder_bytes
+    streamed = render_cost(plan, "jpeg", Format.JPG, spec.output, source_bytes=0)
+    buffered = render_cost(
+        plan, "jpeg", Format.JPG, spec.output, source_bytes=0, encoder_bytes=encoder_bytes
+    )
+    assert buffered - streamed == encoder_bytes // 3
