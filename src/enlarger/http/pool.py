@@ -44,12 +44,14 @@ SETTLE_POLL_S = 0.05
 #: the weight of the latest job in the moving average of how long a job takes.
 SERVICE_WEIGHT = 0.2
 #: as a job's thread ends, glibc hands the memory free in its arenas back to the system:
-#: all of it after a large job (a 24 MP source's render), which leaves much behind that
-#: the next renders rarely reuse; after any other job only what passes
+#: all of it after a large job (a 24 MP source's render at 2 K or more; not a 2.5 MP
+#: photo's re-encode, whose 9.6 M include its encoder's coefficients: trimming after it
+#: cost 2,000 page faults, 2.7 CPU-ms, a render), which leaves much behind that the next
+#: renders rarely reuse; after any other job only what passes
 #: ``KEEP_FREE_BYTES`` (the server's, shared out among its processes), since the next
 #: renders of its size reuse it (a 2 MP photo's leaves about 25 MB, and faulting that in
 #: again costs each render 10-15% more CPU).
-LARGE_JOB_PIXELS = 8_000_000
+LARGE_JOB_PIXELS = 16_000_000
 KEEP_FREE_BYTES = 48 * 1024 * 1024
 
 
