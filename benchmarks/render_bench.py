@@ -75,6 +75,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--enlarger-processes", type=int, default=1, help="enlarger serve --processes"
     )
+    parser.add_argument(
+        "--enlarger-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting for enlarger serve (ENLARGER_*); repeatable",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     return parser.parse_args(argv)
 
@@ -132,6 +139,7 @@ def http_engines(
     versions: list[str],
     unavailable: dict[str, str],
     processes: int = 1,
+    enlarger_env: Sequence[str] = (),
 ) -> list[HttpEngine]:
     """The HTTP engines asked for that can run here; why the others cannot, in ``unavailable``."""
     all_formats = frozenset(f.name for f in formats)
@@ -141,9 +149,8 @@ def http_engines(
         if reason:
             unavailable["Enlarger (all formats)"] = reason
         else:
-            server = bench_enlarger.enlarger_server(
-                WORK, photos, free_port(), processes, NO_RESULT_CACHE
-            )
+            env = dict(NO_RESULT_CACHE, **dict(pair.split("=", 1) for pair in enlarger_env))
+            server = bench_enlarger.enlarger_server(WORK, photos, free_port(), processes, env)
             engines.append(HttpEngine(server, bench_enlarger.enlarger_path, all_formats, True))
     if SHARP in names:
         reason = bench_sharp.unavailable_reason()
@@ -205,7 +212,13 @@ def main(argv: Sequence[str]) -> int:
     started = datetime.datetime.now(datetime.UTC)
     print(f"{len(photos)} photos, formats {args.formats}, {args.duration:g}s per cell")
     servers = http_engines(
-        engines, args.photos, formats, versions, unavailable, args.enlarger_processes
+        engines,
+        args.photos,
+        formats,
+        versions,
+        unavailable,
+        args.enlarger_processes,
+        args.enlarger_env,
     )
     with contextlib.ExitStack() as stack:
         for engine in servers:
