@@ -300,13 +300,15 @@ def test_distributed_survives_kill_9_of_a_worker(
         serve_env = {"ENLARGER_QUEUE_NAME": rabbitmq_queue}
         serve_args = ["--config", str(config), "--port", "0"]
         server = stack.enter_context(serving(serve_args, serve_env, tmp_path / "serve.log"))
-        workers = [
-            stack.enter_context(working(["--engine", "rabbitmq"], env, tmp_path / f"w{n}.log"))
-            for n in (1, 2)
-        ]
         client = stack.enter_context(api(server, key))
         uploaded = upload_small(client) + [
             client.upload(f"big{n}.jpg", data) for n, data in enumerate(big_photos(BIG_BATCH))
+        ]
+        # the workers start once every job is queued: started during the uploads, they
+        # could finish every job before the kill looks for one of them converting
+        workers = [
+            stack.enter_context(working(["--engine", "rabbitmq"], env, tmp_path / f"w{n}.log"))
+            for n in (1, 2)
         ]
         interrupted = kill_mid_conversion(workers[0], catalog, [i["job_id"] for i in uploaded])
         images = client.wait_ready([i["id"] for i in uploaded], workers[1])
