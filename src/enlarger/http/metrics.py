@@ -58,6 +58,9 @@ class Metrics:
             buckets=SECONDS,
             registry=self.registry,
         )
+        #: the labelled series, each looked up once (``labels`` costs more than an update).
+        self._request_children: dict[tuple[str, str, str], tuple[Counter, Histogram]] = {}
+        self._step_children: dict[str, Histogram] = {}
         self._cache = Counter(
             "enlarger_cache_requests",
             "Result cache lookups by layer and result",
@@ -73,13 +76,21 @@ class Metrics:
 
     def request(self, route: str, status: int, output: str | None, seconds: float) -> None:
         labels = (route, str(status), output or "")
-        self._requests.labels(*labels).inc()
-        self._request_seconds.labels(*labels).observe(seconds)
+        children = self._request_children.get(labels)
+        if children is None:
+            children = self._requests.labels(*labels), self._request_seconds.labels(*labels)
+            self._request_children[labels] = children
+        count, duration = children
+        count.inc()
+        duration.observe(seconds)
 
     def rendered(self, steps: Mapping[str, float]) -> None:
         self._renders.inc()
         for step, seconds in steps.items():
-            self._step_seconds.labels(step).observe(seconds)
+            child = self._step_children.get(step)
+            if child is None:
+                child = self._step_children[step] = self._step_seconds.labels(step)
+            child.observe(seconds)
 
     def lookup(self, layer: str, hit: bool) -> None:
         self._cache.labels(layer, "hit" if hit else "miss").inc()

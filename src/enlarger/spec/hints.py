@@ -65,6 +65,8 @@ def apply_hints(
         geometry = dataclasses.replace(geometry, dpr=dpr)
     if value(ClientHint.SAVE_DATA, _save_data):
         output = dataclasses.replace(output, q=min(output.q or 100, SAVE_DATA_QUALITY))
+    if geometry is spec.geometry and output is spec.output:
+        return spec  # the same object: its canonical form, already known, stands
     return dataclasses.replace(spec, geometry=geometry, output=output)
 
 
