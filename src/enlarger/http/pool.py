@@ -53,9 +53,6 @@ SERVICE_WEIGHT = 0.2
 #: again costs each render 10-15% more CPU).
 LARGE_JOB_PIXELS = 16_000_000
 KEEP_FREE_BYTES = 48 * 1024 * 1024
-#: how often, at most, the free memory is counted after a job that is not large
-#: (``mallinfo2`` walks every arena's free lists: 0.18 ms, each render, before).
-FREE_CHECK_INTERVAL_S = 1.0
 
 
 class Admitted:
@@ -82,10 +79,8 @@ class Admitted:
         try:
             return fn()
         finally:
-            if self.cost >= LARGE_JOB_PIXELS:  # its settled cost, by now
-                release_free_memory(0)
-            elif self._pool._free_memory_check_due():
-                release_free_memory(self._pool.keep_free_bytes)
+            large = self.cost >= LARGE_JOB_PIXELS  # its settled cost, by now
+            release_free_memory(0 if large else self._pool.keep_free_bytes)
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
@@ -130,7 +125,6 @@ class RenderPool:
         self._server_lock = server_lock
         #: how much memory glibc may keep free after a job that is not large.
         self.keep_free_bytes = keep_free_bytes
-        self._free_checked_at = float("-inf")
         #: the moving average of how long an admitted job held its place, in seconds.
         self.service_s = 0.0
         self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="enlarger-render")
@@ -229,15 +223,6 @@ class RenderPool:
         if lock is not None:
             exclusive = bool(self.pixels) and cost > self.pixels
             admitted.holding = lock.hold(exclusive, admitted.cancelled)
-
-    def _free_memory_check_due(self) -> bool:
-        """Whether a job ending now should count the free memory (a race between two
-        threads only counts it twice)."""
-        now = time.monotonic()
-        if now - self._free_checked_at < FREE_CHECK_INTERVAL_S:
-            return False
-        self._free_checked_at = now
-        return True
 
     def _leave(self, admitted: Admitted) -> None:
         with self._lock:
