@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enlarger.catalog.db import database_url, make_engine, session_factory
 from enlarger.catalog.migrations import migrate
 from enlarger.catalog.types import Engine, Session, sessionmaker
-from enlarger.imaging import RenderOptions
+from enlarger.imaging import Effort, RenderOptions
 from enlarger.imaging.runtime import configure
 from enlarger.presets import PresetSpecs, validate_presets
 from enlarger.settings import RenderSettings, Settings
@@ -55,13 +55,15 @@ def render_options(render: RenderSettings) -> RenderOptions:
     return RenderOptions(
         max_source_pixels=render.max_source_pixels,
         max_output_side=render.max_output_side,
-        jpeg_optimize_coding=render.jpeg_optimize_coding,
-        jpeg_optimize_coding_max_pixels=render.jpeg_optimize_coding_max_pixels,
-        png_compression=render.png_compression,
-        png_filter=render.png_filter,
-        webp_effort=render.webp_effort,
         max_output_pixels=render.max_output_pixels,
-        avif_effort=render.avif_effort,
+        effort=Effort(
+            jpeg_optimize_coding=render.jpeg_optimize_coding,
+            jpeg_optimize_coding_max_pixels=render.jpeg_optimize_coding_max_pixels,
+            png_compression=render.png_compression,
+            png_filter=render.png_filter,
+            webp_effort=render.webp_effort,
+            avif_effort=render.avif_effort,
+        ),
         max_heavy_output_pixels=render.max_heavy_output_pixels,
     )
 

@@ -35,12 +35,14 @@ from enlarger.imaging.optimize_encode import score as perceptual_score
 from enlarger.imaging.optimize_source import Source, decode_source
 from enlarger.imaging.pipeline import StepClock
 from enlarger.imaging.probe import probe
+from enlarger.imaging.savers import Effort
 
 pyvips.cache_set_max(0)
 pyvips.cache_set_max_mem(0)
 pyvips.cache_set_max_files(0)
 
 __all__ = [
+    "Effort",
     "ExifTags",
     "Lossless",
     "Pixels",

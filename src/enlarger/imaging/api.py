@@ -29,34 +29,17 @@ from enlarger.spec.model import Extent, Fit, Format, Geometry, Output, RenderSpe
 from enlarger.spec.negotiate import choose_format
 from enlarger.spec.plan import Plan, make_plan
 
-_DEFAULT_EFFORT = Effort()
-
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     max_source_pixels: int = 50_000_000
     max_output_side: int = 8192
     max_output_pixels: int | None = None
-    #: encoder effort (``savers.Effort``, whose defaults these are).
-    jpeg_optimize_coding: bool = _DEFAULT_EFFORT.jpeg_optimize_coding
-    jpeg_optimize_coding_max_pixels: int = _DEFAULT_EFFORT.jpeg_optimize_coding_max_pixels
-    png_compression: int = _DEFAULT_EFFORT.png_compression
-    png_filter: str = _DEFAULT_EFFORT.png_filter
-    webp_effort: int = _DEFAULT_EFFORT.webp_effort
-    avif_effort: int = _DEFAULT_EFFORT.avif_effort
+    #: how hard each encoder works (``savers.Effort``).
+    effort: Effort = field(default_factory=Effort)
     #: output pixels above which lossless WebP, AVIF and GIF are refused (400): their
     #: encoders hold several copies of the image and take seconds per megapixel.
     max_heavy_output_pixels: int = 8_000_000
-
-    def effort(self) -> Effort:
-        return Effort(
-            jpeg_optimize_coding=self.jpeg_optimize_coding,
-            jpeg_optimize_coding_max_pixels=self.jpeg_optimize_coding_max_pixels,
-            png_compression=self.png_compression,
-            png_filter=self.png_filter,
-            webp_effort=self.webp_effort,
-            avif_effort=self.avif_effort,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +128,7 @@ def render(
     source_bytes = len(data) + sum(len(extra) for extra in sources.extras.values())
     frames = facts.frames if all_frames else 1
     width, height = plan.canvas
-    buffered = buffers_whole_jpeg(fmt, options.effort(), width * height)
+    buffered = buffers_whole_jpeg(fmt, options.effort, width * height)
     encoder_bytes = jpeg_encoder_bytes(plan, spec.output, buffered)
     cost = render_cost(
         plan,
@@ -183,7 +166,7 @@ def render(
                 fmt,
                 spec.output,
                 keep_profile=done.keep_profile,
-                effort=options.effort(),
+                effort=options.effort,
             )
         lap(clock, "encode", encoding)
     return Rendered(encoded, fmt, done.image.width, frame_height(done.image))

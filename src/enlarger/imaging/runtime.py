@@ -47,8 +47,11 @@ def release_free_memory(keep_bytes: int) -> None:
     trim = _glibc("malloc_trim")
     if trim is None:
         return
-    free = _free_in_arenas() if keep_bytes else None  # counting them costs as much as a trim
-    if free > keep_bytes if free is not None else keep_bytes == 0:  # unknown: large jobs only
+    if keep_bytes == 0:  # no need to count first: counting costs as much as a trim
+        trim(0)
+        return
+    free = _free_in_arenas()
+    if free is not None and free > keep_bytes:  # unknown: only large jobs trim
         trim(0)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import pyvips
 
-from enlarger.imaging import RenderOptions, render, writable_formats
+from enlarger.imaging import Effort, RenderOptions, render, writable_formats
 from enlarger.imaging.encode import COMPRESS_QUALITY, DEFAULT_QUALITY
 from enlarger.spec.imgix import parse
 from enlarger.spec.model import Auto, Extent, Format, Geometry, Output, RenderSpec
@@ -80,7 +80,9 @@ def test_lossless_keeps_every_pixel(fm: Format) -> None:
 
 def test_avif_effort_comes_from_the_options() -> None:
     default = render_bytes(CHELSEA, Output(fm=Format.AVIF), RenderOptions())
-    harder = render_bytes(CHELSEA, Output(fm=Format.AVIF), RenderOptions(avif_effort=2))
+    harder = render_bytes(
+        CHELSEA, Output(fm=Format.AVIF), RenderOptions(effort=Effort(avif_effort=2))
+    )
     assert sniff(harder) == "avif"
     assert harder != default  # the encoder spent its bits otherwise
     assert mean_abs_diff(decode(harder), decode(CHELSEA)) < 6
@@ -91,8 +93,8 @@ def test_huffman_tables_are_optimised_up_to_the_pixel_limit_and_pixels_stay_the_
         return render_bytes(CHELSEA, Output(fm=Format.JPG), options)
 
     optimised = jpeg(RenderOptions())
-    standard = jpeg(RenderOptions(jpeg_optimize_coding=False))
-    over_limit = jpeg(RenderOptions(jpeg_optimize_coding_max_pixels=225 * 150 - 1))
+    standard = jpeg(RenderOptions(effort=Effort(jpeg_optimize_coding=False)))
+    over_limit = jpeg(RenderOptions(effort=Effort(jpeg_optimize_coding_max_pixels=225 * 150 - 1)))
     assert len(optimised) < 0.95 * len(standard)
     assert over_limit == standard
     assert decode(optimised).write_to_memory() == decode(standard).write_to_memory()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from enlarger.imaging import RenderOptions, render
+from enlarger.imaging import Effort, RenderOptions, render
 from enlarger.spec.imgix import parse
 from tests.support.images import fixture
 
@@ -35,13 +35,21 @@ def settled(query: str, options: RenderOptions) -> int:
     ("query", "options", "held"),
     [
         ("fm=jpg", RenderOptions(), True),  # optimised tables buffer every coefficient
-        ("fm=jpg", RenderOptions(jpeg_optimize_coding_max_pixels=225 * 150 - 1), False),
-        ("fm=pjpg", RenderOptions(jpeg_optimize_coding=False), True),  # progressive scans
+        (
+            "fm=jpg",
+            RenderOptions(effort=Effort(jpeg_optimize_coding_max_pixels=225 * 150 - 1)),
+            False,
+        ),
+        (
+            "fm=pjpg",
+            RenderOptions(effort=Effort(jpeg_optimize_coding=False)),
+            True,
+        ),  # progressive scans
         ("fm=png", RenderOptions(), False),
     ],
 )
 def test_the_settled_cost_counts_a_buffering_jpeg_encoder(
     query: str, options: RenderOptions, held: bool
 ) -> None:
-    streamed = settled("fm=jpg", RenderOptions(jpeg_optimize_coding=False))
+    streamed = settled("fm=jpg", RenderOptions(effort=Effort(jpeg_optimize_coding=False)))
     assert settled(query, options) - streamed == pytest.approx(BUFFERED if held else 0, abs=1)
