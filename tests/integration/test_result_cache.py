@@ -128,3 +128,51 @@ async def test_a_changed_original_is_never_served_from_older_results(originals: 
         assert await renders(client) == 2
     assert before.headers["etag"] != after.headers["etag"]
     assert decoded(before.content).size != decoded(after.content).size
+
+
+async def test_concurrent_urls_of_one_output_render_once(originals: Path) -> None:
+    """Boxes the 640x427 rocket cannot fill all give it at its own size: once its header
+    is known, concurrent misses of such URLs share one render (even with no cache)."""
+    app = make_app(originals, memory_cache_bytes=0, result_store_bytes=0)
+    urls = [f"/rocket.jpg?w={side}&fit=max" for side in range(700, 1500, 40)]
+    async with client_for(app) as client:
+        first = await client.get("/rocket.jpg?w=5000&h=5000&fit=max&dpr=2")
+        responses = await asyncio.gather(*(client.get(url) for url in urls))
+        rendered = await renders(client)
+        joined = await metric(client, "enlarger_singleflight_joins_total")
+    assert {r.status_code for r in responses} == {200}
+    assert {r.content for r in responses} == {first.content}
+    assert decoded(first.content).size == (640, 427)
+    assert joined >= 1
+    assert rendered + joined == len(urls) + 1
+    # each URL keeps its own ETag
+    assert len({r.headers["etag"] for r in [first, *responses]}) == len(urls) + 1
+
+
+async def test_a_url_that_joined_another_urls_render_is_then_a_memory_hit(
+    originals: Path,
+) -> None:
+    async with client_for(make_app(originals)) as client:
+        await client.get("/rocket.jpg?w=100")  # the source's header becomes known
+        joined = await asyncio.gather(
+            *(client.get(f"/rocket.jpg?w={w}&fit=max") for w in (700, 800))
+        )
+        again = await asyncio.gather(
+            *(client.get(f"/rocket.jpg?w={w}&fit=max") for w in (700, 800))
+        )
+        assert await renders(client) == 2
+    assert sorted(r.headers["x-enlarger-cache"] for r in joined) == ["joined", "miss"]
+    assert [r.headers["x-enlarger-cache"] for r in again] == ["memory", "memory"]
+    assert [r.headers["etag"] for r in again] == [r.headers["etag"] for r in joined]
+    assert again[0].content == again[1].content == joined[0].content
+
+
+async def test_boxes_that_change_the_output_are_rendered_apart(originals: Path) -> None:
+    app = make_app(originals, memory_cache_bytes=0, result_store_bytes=0)
+    async with client_for(app) as client:
+        await client.get("/rocket.jpg?w=100")
+        responses = await asyncio.gather(
+            *(client.get(f"/rocket.jpg?w={w}&fit=max") for w in (200, 300, 400))
+        )
+        assert await renders(client) == 4
+    assert [decoded(r.content).width for r in responses] == [200, 300, 400]

@@ -67,24 +67,34 @@ class LayeredResults:
         self.shared = shared
         self._purges = purges
         self._observer = observer or _Unobserved()
-        self._flights: SingleFlight[ResultKey, tuple[Entry, Answered]] = SingleFlight()
+        self._flights: SingleFlight[str, tuple[Entry, Answered]] = SingleFlight()
         self._purge_lock = asyncio.Lock()
 
     def observe(self, observer: CacheObserver) -> None:
         self._observer = observer
 
-    async def fetch(self, key: ResultKey, render: Render) -> tuple[Entry, Answered]:
-        """The result for ``key`` from the first layer that has it, else ``render()``'s."""
+    async def fetch(
+        self, key: ResultKey, render: Render, renders_as: str | None = None
+    ) -> tuple[Entry, Answered]:
+        """The result for ``key`` from the first layer that has it, else ``render()``'s.
+
+        Concurrent misses share one ``render()`` when they have the same ``renders_as``
+        (by default ``key.variant``): other keys can name the same bytes (a settled spec,
+        ``spec/settle.py``). A key that joined another's render keeps the result in memory.
+        """
         await self._apply_purges()
         entry = await self.memory.get(key)
         self._observer.lookup("memory", entry is not None)
         if entry is not None:
             return entry, Answered.MEMORY
-        (entry, answered), joined = await self._flights.run(key, lambda: self._fill(key, render))
-        if joined:
-            self._observer.joined()
-            return entry, Answered.JOINED
-        return entry, answered
+        flight = renders_as or key.variant
+        (entry, answered), joined = await self._flights.run(flight, lambda: self._fill(key, render))
+        if not joined:
+            return entry, answered
+        self._observer.joined()
+        if flight != key.variant:
+            await self.memory.put(key, entry)
+        return entry, Answered.JOINED
 
     async def purge(self, source: str) -> None:
         """Forget every result of ``source`` here and in the store; tell the other nodes."""

@@ -8,6 +8,7 @@ The URL grammar and its signature are the ``Dialect``'s business (``dialects/``)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections import OrderedDict
@@ -28,6 +29,7 @@ from enlarger.errors import DeadlineExceeded, NotFound
 from enlarger.http.access import StageTimer, access_record
 from enlarger.http.expiry import bounded_max_age
 from enlarger.http.headers import content_disposition, http_date, none_match, strong_etag
+from enlarger.http.known_sources import KnownSources
 from enlarger.http.metrics import Metrics
 from enlarger.http.pool import RenderPool
 from enlarger.http.sources import Located, locate
@@ -98,6 +100,7 @@ class Renderer:
         #: renders answered lately (source, canonical spec, accepted formats): likely cache
         #: hits, so a full render queue does not shed them before their cache lookup.
         self._answered: OrderedDict[tuple[str, str, str], None] = OrderedDict()
+        self._known = KnownSources(options)
 
     async def respond(self, request: Request, origin: Origin, prefix: str = "") -> Response:
         """Render the source the request's URL names, as its signed URL asks.
@@ -197,8 +200,13 @@ class Renderer:
             headers["content-length"] = str(len(described))
             return Response(b"" if request.method == "HEAD" else described, headers=headers)
         etag = headers["etag"]
-        miss = partial(self._render, request, located, negotiated, etag)
-        entry = await self._cached(request, ResultKey(negotiated.source, etag.strip('"')), miss)
+        # the URL's own spec names the result (its ETag, its cache entries); the settled
+        # one names the render, which concurrent URLs of the same output share
+        settled = self._settle(negotiated, located)
+        render_etag = etag if settled is negotiated else self._etag(located, settled)
+        keys = (ResultKey(negotiated.source, etag.strip('"')), render_etag.strip('"'))
+        miss = partial(self._render, request, located, settled, etag)
+        entry = await self._cached(request, *keys, miss)
         self._remember(answer)
         headers["x-enlarger-cache"] = access_record(request).cache or Answered.MISS.value
         headers["content-type"] = entry.content_type
@@ -209,12 +217,24 @@ class Renderer:
         body = b"" if request.method == "HEAD" else entry.data
         return Response(body, headers=headers)
 
-    async def _cached(self, request: Request, key: ResultKey, render: Render) -> Entry:
-        """The result from the result cache (one render for concurrent misses), or rendered."""
+    def _settle(self, negotiated: Negotiated, located: Located) -> Negotiated:
+        """``negotiated`` with its spec settled (``spec/settle.py``) when the main source's
+        header is known: one render for concurrent URLs of the same output."""
+        settled = self._known.settled(located.main.identity, negotiated.spec)
+        if settled is None:
+            return negotiated
+        spec, settled_canonical = settled
+        return dataclasses.replace(negotiated, spec=spec, canonical=settled_canonical)
+
+    async def _cached(
+        self, request: Request, key: ResultKey, renders_as: str, render: Render
+    ) -> Entry:
+        """The result from the result cache (one render for concurrent misses that render
+        the same), or rendered."""
         if self._results is None:
             entry, answered = await render(), Answered.MISS
         else:
-            entry, answered = await self._results.fetch(key, render)
+            entry, answered = await self._results.fetch(key, render, renders_as)
         record = access_record(request)
         record.cache, record.format = answered.value, entry.format
         return entry
@@ -245,6 +265,8 @@ class Renderer:
             rendered = await admitted.run(work)
         timer.record(record)
         self._metrics.rendered(timer.steps)
+        if rendered.source is not None:
+            self._known.learn(located.main.identity, rendered.source)
         fmt = rendered.format
         return Entry(rendered.data, etag, rendered.media_type, fmt.value)
 
@@ -254,17 +276,20 @@ class Renderer:
         """The JSON ``meta`` writes from the source's header and the Plan (no decode)."""
         data = await located.main.read()
         facts = await self._pool.run(lambda: probe(data))
+        self._known.learn(located.main.identity, facts)
         plan = make_plan(spec, facts, self._options.max_output_side)
         return json.dumps(meta(path, spec, facts, plan)).encode()
 
-    def _cache_headers(self, located: Located, negotiated: Negotiated) -> dict[str, str]:
+    def _etag(self, located: Located, negotiated: Negotiated) -> str:
         main, *extras = located.identities()
         answer = () if negotiated.meta is None else ("meta",)
-        etag = strong_etag(
+        return strong_etag(
             self._version, main, negotiated.canonical, negotiated.variant, *extras, *answer
         )
+
+    def _cache_headers(self, located: Located, negotiated: Negotiated) -> dict[str, str]:
         headers = {
-            "etag": etag,
+            "etag": self._etag(located, negotiated),
             "last-modified": http_date(located.mtime),
             "cache-control": self._server.cache_control,
         }

@@ -68,6 +68,8 @@ class Rendered:
     height: int
     #: set when the answer describes the image (``fm=json``, ``fm=blurhash``, ``palette``).
     document_type: str | None = None
+    #: the main source's header, as ``probe`` read it.
+    source: SourceFacts | None = None
 
     @property
     def media_type(self) -> str:
@@ -118,13 +120,13 @@ def render(
     if describes_source(spec.output):
         with decode_errors():
             document = source_document(data, facts, faces=spec.output.faces)
-        return Rendered(document.data, fmt, facts.width, facts.height, document.media_type)
+        return Rendered(document.data, fmt, facts.width, facts.height, document.media_type, facts)
     plan = make_plan(spec, facts, options.max_output_side, options.max_output_pixels)
     check_heavy_output(plan, fmt, spec.output, options.max_heavy_output_pixels)
     if not sources.extras and not all_frames:
         same = passthrough(data, facts, spec, plan, fmt, quality_for(spec.output))
         if same is not None:
-            return Rendered(same, fmt, facts.width, facts.height)
+            return Rendered(same, fmt, facts.width, facts.height, source=facts)
     source_bytes = len(data) + sum(len(extra) for extra in sources.extras.values())
     frames = facts.frames if all_frames else 1
     width, height = plan.canvas
@@ -158,7 +160,7 @@ def render(
         report = render_document(done.image, spec.output)
         if report is not None:
             width, height = done.image.width, done.image.height
-            return Rendered(report.data, fmt, width, height, report.media_type)
+            return Rendered(report.data, fmt, width, height, report.media_type, facts)
         encoding = time.perf_counter()
         with cancellable(done.image, control):
             encoded = encode(
@@ -169,7 +171,7 @@ def render(
                 effort=options.effort,
             )
         lap(clock, "encode", encoding)
-    return Rendered(encoded, fmt, done.image.width, frame_height(done.image))
+    return Rendered(encoded, fmt, done.image.width, frame_height(done.image), source=facts)
 
 
 def _with_added_alpha(facts: SourceFacts, spec: RenderSpec) -> SourceFacts:
