@@ -82,6 +82,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         metavar="KEY=VALUE",
         help="a setting for enlarger serve (ENLARGER_*); repeatable",
     )
+    parser.add_argument(
+        "--enlarger-executable",
+        type=lambda path: str(Path(path).resolve()),
+        help="another installation's enlarger command (an older revision, to compare)",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     return parser.parse_args(argv)
 
@@ -140,6 +145,7 @@ def http_engines(
     unavailable: dict[str, str],
     processes: int = 1,
     enlarger_env: Sequence[str] = (),
+    enlarger_executable: str | None = None,
 ) -> list[HttpEngine]:
     """The HTTP engines asked for that can run here; why the others cannot, in ``unavailable``."""
     all_formats = frozenset(f.name for f in formats)
@@ -150,7 +156,9 @@ def http_engines(
             unavailable["Enlarger (all formats)"] = reason
         else:
             env = dict(NO_RESULT_CACHE, **dict(pair.split("=", 1) for pair in enlarger_env))
-            server = bench_enlarger.enlarger_server(WORK, photos, free_port(), processes, env)
+            server = bench_enlarger.enlarger_server(
+                WORK, photos, free_port(), processes, env, enlarger_executable
+            )
             engines.append(HttpEngine(server, bench_enlarger.enlarger_path, all_formats, True))
     if SHARP in names:
         reason = bench_sharp.unavailable_reason()
@@ -219,6 +227,7 @@ def main(argv: Sequence[str]) -> int:
         unavailable,
         args.enlarger_processes,
         args.enlarger_env,
+        args.enlarger_executable,
     )
     with contextlib.ExitStack() as stack:
         for engine in servers:
