@@ -65,6 +65,7 @@ def render_options(render: RenderSettings) -> RenderOptions:
             avif_effort=render.avif_effort,
         ),
         max_heavy_output_pixels=render.max_heavy_output_pixels,
+        fast_shrink_on_load=render.fast_shrink_on_load,
     )
 
 

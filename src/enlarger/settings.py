@@ -136,6 +136,10 @@ class RenderSettings(Section):
     png_compression: Annotated[int, Bounds(0, 9)] = 2
     png_filter: PngFilter = PngFilter.SUB
     webp_effort: Annotated[int, Bounds(0, 6)] = 2
+    #: JPEG shrink-on-load by the largest factor that is no smaller than the output, as
+    #: thumbor and sharp do: up to 4x fewer pixels decoded, with some loss of detail
+    #: (moiré on fine patterns); off keeps libvips' margin for its resampling kernel.
+    fast_shrink_on_load: bool = False
     #: the largest output area: a bigger render is a 400 before any pixel is decoded.
     max_output_pixels: Annotated[int, AT_LEAST_ONE] = 40_000_000
     #: AVIF encoder effort for live renders (libvips default 4 takes seconds).

@@ -40,6 +40,8 @@ class Run:
     #: the render's output limits (each side, the area), for analysers that replan.
     max_output_side: int = 8192
     max_output_pixels: int | None = None
+    #: JPEG shrink-on-load as thumbor and sharp take it (``thumbnail``'s ``fast_shrink``).
+    fast_shrink: bool = False
     image: Any = None  # pyvips.Image once loaded (pyvips ships no type hints)
     keep_profile: bool = False
     view: Box = UNLOADED

@@ -35,7 +35,13 @@ def load(run: Run) -> Run:
     """
     width, height = load_size(run.facts, run.plan)
     shrunk = thumbnail(
-        run.data, run.facts, width, height, no_rotate=True, all_frames=run.all_frames
+        run.data,
+        run.facts,
+        width,
+        height,
+        no_rotate=True,
+        all_frames=run.all_frames,
+        fast_shrink=run.fast_shrink,
     )
     if shrunk.height > height:
         image, view = _cut_frames(shrunk, height, run)
