@@ -3,8 +3,8 @@
 A request's box can only be settled once its source's size is known, and reading the
 header for that would cost a read per request. So each process remembers the header of
 each source it renders, by the source's identity (a changed source has a new identity,
-so its old header is never used). A source's first renders key by the URL's own spec;
-from then on requests for the same output share one key.
+so its old header is never used). A source's first renders are named by the URL's own
+spec; from then on concurrent requests for the same output share one render.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ Many URLs render the same bytes. ``fit=max&w=2400`` and ``fit=max&w=3000&dpr=2``
 1920 px photo both give the photo at its own size, and ``w=800`` and ``w=800&h=5000``
 give the same 800 px wide landscape. Once a source's header is known, ``settle`` rewrites
 such a spec's box (``w``, ``h``, ``dpr``) as the output size its Plan gives, so every one
-of those URLs has one canonical form: one ETag, one cached result, one render for
-concurrent requests (single-flight).
+of those URLs names the same render: concurrent requests of any of them share one
+(single-flight). Each URL keeps its own ETag and cache entries (``http/render.py``).
 
 It only settles a spec whose pixels depend on the box through the Plan alone (a fit that
 does not cut, no trim, no face area: those read the box again while rendering), and only
