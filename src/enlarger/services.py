@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from enlarger.catalog.db import database_url, make_engine, session_factory
 from enlarger.catalog.migrations import migrate
@@ -56,14 +56,7 @@ def render_options(render: RenderSettings) -> RenderOptions:
         max_source_pixels=render.max_source_pixels,
         max_output_side=render.max_output_side,
         max_output_pixels=render.max_output_pixels,
-        effort=Effort(
-            jpeg_optimize_coding=render.jpeg_optimize_coding,
-            jpeg_optimize_coding_max_pixels=render.jpeg_optimize_coding_max_pixels,
-            png_compression=render.png_compression,
-            png_filter=render.png_filter,
-            webp_effort=render.webp_effort,
-            avif_effort=render.avif_effort,
-        ),
+        effort=Effort(**{f.name: getattr(render, f.name) for f in fields(Effort)}),
         max_heavy_output_pixels=render.max_heavy_output_pixels,
         fast_shrink_on_load=render.fast_shrink_on_load,
     )

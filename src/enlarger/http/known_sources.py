@@ -9,9 +9,9 @@ spec; from then on concurrent requests for the same output share one render.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from functools import lru_cache
 
+from enlarger.http.recent import Recent
 from enlarger.imaging import RenderOptions
 from enlarger.spec.canonical import canonical
 from enlarger.spec.facts import SourceFacts
@@ -25,15 +25,11 @@ KNOWN_SOURCES = 1024
 class KnownSources:
     def __init__(self, options: RenderOptions, size: int = KNOWN_SOURCES) -> None:
         self._options = options
-        self._size = size
-        self._facts: OrderedDict[str, SourceFacts] = OrderedDict()
+        self._facts: Recent[str, SourceFacts] = Recent(size)
         self._settle = lru_cache(maxsize=size)(self._settle_uncached)
 
     def learn(self, identity: str, facts: SourceFacts) -> None:
-        self._facts[identity] = facts
-        self._facts.move_to_end(identity)
-        if len(self._facts) > self._size:
-            self._facts.popitem(last=False)
+        self._facts.put(identity, facts)
 
     def settled(self, identity: str, spec: RenderSpec) -> tuple[RenderSpec, str] | None:
         """The settled spec and its canonical form when the source's header is known

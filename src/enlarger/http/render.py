@@ -11,7 +11,6 @@ import asyncio
 import dataclasses
 import json
 import time
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -32,6 +31,7 @@ from enlarger.http.headers import content_disposition, http_date, none_match, st
 from enlarger.http.known_sources import KnownSources
 from enlarger.http.metrics import Metrics
 from enlarger.http.pool import RenderPool
+from enlarger.http.recent import Recent
 from enlarger.http.sources import Located, locate
 from enlarger.imaging import Rendered, RenderOptions, probe, render
 from enlarger.origins.base import Origin
@@ -99,7 +99,7 @@ class Renderer:
         self._parse = lru_cache(maxsize=PARSED_URLS)(self._parse_uncached)
         #: renders answered lately (source, canonical spec, accepted formats): likely cache
         #: hits, so a full render queue does not shed them before their cache lookup.
-        self._answered: OrderedDict[tuple[str, str, str], None] = OrderedDict()
+        self._answered: Recent[tuple[str, str, str], None] = Recent(PARSED_URLS)
         self._known = KnownSources(options)
 
     async def respond(self, request: Request, origin: Origin, prefix: str = "") -> Response:
@@ -170,12 +170,6 @@ class Renderer:
         )
         return negotiated, parsed.path
 
-    def _remember(self, answer: tuple[str, str, str]) -> None:
-        self._answered[answer] = None
-        self._answered.move_to_end(answer)
-        if len(self._answered) > PARSED_URLS:
-            self._answered.popitem(last=False)
-
     def _parse_uncached(self, raw_path: bytes, raw_query: bytes) -> tuple[DialectRequest, str]:
         """Verify and parse through the dialect; the request and its spec's canonical form."""
         parsed = self._dialect.request(raw_path, raw_query)
@@ -207,7 +201,7 @@ class Renderer:
         keys = (ResultKey(negotiated.source, etag.strip('"')), render_etag.strip('"'))
         miss = partial(self._render, request, located, settled, etag)
         entry = await self._cached(request, *keys, miss)
-        self._remember(answer)
+        self._answered.put(answer, None)
         headers["x-enlarger-cache"] = access_record(request).cache or Answered.MISS.value
         headers["content-type"] = entry.content_type
         headers["content-length"] = str(entry.size)

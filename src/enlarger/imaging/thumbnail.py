@@ -7,6 +7,7 @@ from typing import Any
 import pyvips
 
 from enlarger.imaging.heic import HEIC_LOADER, decode_heic
+from enlarger.spec.cost import coarsest_jpeg_shrink
 from enlarger.spec.facts import SourceFacts
 
 
@@ -43,10 +44,9 @@ def thumbnail(
             loaded = pyvips.Image.new_from_buffer(
                 data, "", shrink=shrink, fail_on="error", access="sequential"
             )
-            return loaded.thumbnail_image(width, height=height, size="force", no_rotate=no_rotate)
+            return _resized(loaded, width, height, no_rotate)
     if facts.loader == HEIC_LOADER:
-        decoded = decode_heic(data, facts)
-        return decoded.thumbnail_image(width, height=height, size="force", no_rotate=no_rotate)
+        return _resized(decode_heic(data, facts), width, height, no_rotate)
     return pyvips.Image.thumbnail_buffer(
         data,
         width,
@@ -61,5 +61,9 @@ def _fast_jpeg_shrink(facts: SourceFacts, width: int, height: int, no_rotate: bo
     """The largest JPEG shrink-on-load factor that keeps both sides at least as asked."""
     stored = (facts.width, facts.height)
     source = stored if no_rotate else (facts.oriented_width, facts.oriented_height)
-    factor = min(source[0] / width, source[1] / height)
-    return next((shrink for shrink in (8, 4, 2) if shrink <= factor), 1)
+    return coarsest_jpeg_shrink(min(source[0] / width, source[1] / height))
+
+
+def _resized(decoded: Any, width: int, height: int, no_rotate: bool) -> Any:
+    """An image decoded already (at any scale), brought to exactly ``width`` x ``height``."""
+    return decoded.thumbnail_image(width, height=height, size="force", no_rotate=no_rotate)

@@ -26,7 +26,7 @@ BYTES_PER_PIXEL = 3
 COEFFICIENT_BYTES = 2
 HEAVY_WEIGHT = 8
 #: JPEG decoders shrink on load by these factors only; WebP by any.
-_JPEG_SHRINKS = (8, 4, 2, 1)
+_JPEG_SHRINKS = (8, 4, 2)
 
 
 def is_heavy(fmt: Format | None, output: Output) -> bool:
@@ -86,9 +86,15 @@ def decoded_pixels(plan: Plan, loader: str) -> int:
     scaled_width = max(plan.scaled[0], 1)
     ratio = plan.region.width / scaled_width
     if loader == "jpeg":
-        shrink: float = next(s for s in _JPEG_SHRINKS if s <= max(ratio, 1))
+        shrink: float = coarsest_jpeg_shrink(ratio)
     elif loader == "webp":
         shrink = max(ratio, 1.0)
     else:
         shrink = 1.0
     return int(region / (shrink * shrink))
+
+
+def coarsest_jpeg_shrink(ratio: float) -> int:
+    """The largest JPEG shrink-on-load factor that leaves an image no smaller than
+    ``ratio`` times smaller (1 when none does)."""
+    return next((shrink for shrink in _JPEG_SHRINKS if shrink <= ratio), 1)
