@@ -37,22 +37,24 @@ from enlarger.imaging import probe, render
 from enlarger.jobs.convert import KIND
 from enlarger.jobs.worker import Worker, build_queue
 from enlarger.presets import validate_presets
-from enlarger.services import render_options
-from enlarger.settings import DEFAULT_PRESETS, Settings
+from enlarger.services import preset_options
+from enlarger.settings import DEFAULT_PRESETS, ConvertSettings, Settings
 from enlarger.storage import open_store
 from enlarger.storage.keys import original_key
 
 PHOTOS = Path("/work/shared/photos")
 DEFAULT_PHOTOS = "lomiri16_bridge.jpg,plasma_kite.jpg,mate_storm.jpg,mate_cold_icc.png"
 NO_METADATA = pyvips.enums.ForeignKeep.NONE
+#: stored presets are encoded with ``[convert]``'s effort, so the raw call uses it too.
+WEBP_EFFORT = ConvertSettings().convert_webp_effort
 
 #: the default presets written as plain pyvips calls (see settings.DEFAULT_PRESETS).
 RAW_PRESETS: dict[str, Callable[[bytes], bytes]] = {
     "thumb": lambda data: pyvips.Image.thumbnail_buffer(
         data, 200, height=200, crop="centre"
-    ).webpsave_buffer(Q=75, keep=NO_METADATA),
+    ).webpsave_buffer(Q=75, effort=WEBP_EFFORT, keep=NO_METADATA),
     "small": lambda data: pyvips.Image.thumbnail_buffer(data, 480, size="down").webpsave_buffer(
-        Q=75, keep=NO_METADATA
+        Q=75, effort=WEBP_EFFORT, keep=NO_METADATA
     ),
     "medium": lambda data: pyvips.Image.thumbnail_buffer(data, 1080, size="down").jpegsave_buffer(
         Q=80, optimize_coding=True, keep=NO_METADATA
@@ -80,7 +82,7 @@ def bench_raw(photos: Sequence[bytes], threads: int = 1) -> float:
 
 def bench_render(photos: Sequence[bytes], settings: Settings) -> float:
     specs = validate_presets(settings.presets).values()
-    options = render_options(settings.render)
+    options = preset_options(settings)
     return timed(
         lambda: [render(data, spec, frozenset(), options) for data in photos for spec in specs]
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from enlarger.catalog.db import database_url, make_engine, session_factory
 from enlarger.catalog.migrations import migrate
@@ -60,6 +60,19 @@ def render_options(render: RenderSettings) -> RenderOptions:
         max_heavy_output_pixels=render.max_heavy_output_pixels,
         fast_shrink_on_load=render.fast_shrink_on_load,
     )
+
+
+def preset_options(settings: Settings) -> RenderOptions:
+    """``render_options`` with ``[convert]``'s encoder efforts, for stored presets."""
+    options = render_options(settings.render)
+    convert = settings.convert
+    effort = replace(
+        options.effort,
+        webp_effort=convert.convert_webp_effort,
+        avif_effort=convert.convert_avif_effort,
+        png_compression=convert.convert_png_compression,
+    )
+    return replace(options, effort=effort)
 
 
 @asynccontextmanager

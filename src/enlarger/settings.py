@@ -157,6 +157,23 @@ class RenderSettings(Section):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class ConvertSettings(Section):
+    """Encoder effort for the presets the convert job stores, in place of ``[render]``'s:
+    a stored derivative is encoded once and served many times, so it is worth more CPU
+    than a live render (benchmarks/RESULTS.md, "Encoder effort for stored presets")."""
+
+    TABLE: ClassVar[str] = "convert"
+    #: against a live render's 2: 4-5% fewer bytes for 1-3% more of a preset's CPU (6: 6-8%
+    #: for 8-20% more).
+    convert_webp_effort: Annotated[int, Bounds(0, 6)] = 4
+    #: against a live render's 0: 9% fewer bytes for 2.1-2.6x the CPU (4: 17%, but 17x: 5 s
+    #: for one 1080 px preset).
+    convert_avif_effort: Annotated[int, Bounds(0, 9)] = 2
+    #: zlib level, against a live render's 2: 9% fewer bytes for 2x the CPU (9: 13%, 10x).
+    convert_png_compression: Annotated[int, Bounds(0, 9)] = 6
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class StorageSettings(Section):
     TABLE: ClassVar[str] = "storage"
     #: ``file:///abs/dir`` or ``s3://bucket/prefix?endpoint=...``; empty: DATA_DIR/objects.
@@ -259,6 +276,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     server: ServerSettings = ServerSettings()
     render: RenderSettings = RenderSettings()
+    convert: ConvertSettings = ConvertSettings()
     storage: StorageSettings = StorageSettings()
     catalog: CatalogSettings = CatalogSettings()
     jobs: JobSettings = JobSettings()

@@ -17,12 +17,14 @@ from enlarger.catalog.images import delete_image
 from enlarger.catalog.jobs import enqueue, job_report
 from enlarger.catalog.models import Image
 from enlarger.errors import ConfigError
+from enlarger.imaging import Effort, RenderOptions, render
 from enlarger.jobs.convert import KIND
 from enlarger.jobs.worker import Worker, build_queue
 from enlarger.presets import PresetSpecs, spec_hash, validate_presets
 from enlarger.services import open_services
-from enlarger.settings import DEFAULT_PRESETS, Settings
+from enlarger.settings import DEFAULT_PRESETS, ConvertSettings, Settings
 from enlarger.spec.canonical import canonical
+from enlarger.spec.model import Format
 from enlarger.storage import ObjectStore, open_store
 from enlarger.storage.keys import derivatives_prefix, original_key
 from tests.support.polling import wait_until
@@ -257,3 +259,27 @@ def test_an_image_deleted_during_its_conversion_leaves_no_derivative(
     assert "was deleted during its conversion" in report.last_error
     assert asyncio.run(_keys(catalogue.store, "derivatives")) == []
     assert asyncio.run(_keys(catalogue.store, "originals")) == []
+
+
+def test_presets_are_encoded_with_the_convert_efforts(catalogue: Catalogue) -> None:
+    """A stored preset is worth more encoder effort than a live render: the job encodes with
+    ``[convert]``'s efforts, not ``[render]``'s (PNG: zlib level 0 against the render's 2)."""
+    original = photo(600, 400)
+    image = catalogue.add_image(original)
+    catalogue.settings = dataclasses.replace(
+        catalogue.settings, convert=ConvertSettings(convert_png_compression=0)
+    )
+    presets = validate_presets({"flat": "w=300&fm=png"})
+    job_id = catalogue.enqueue(image.id)
+    catalogue.run(job_id, presets=presets)
+    with catalogue.sessions() as session:
+        (derivative,) = list_derivatives(session, image.id)
+    stored = asyncio.run(catalogue.store.get(derivative.object_key))
+
+    def rendered(png_compression: int) -> bytes:
+        options = RenderOptions(effort=Effort(png_compression=png_compression))
+        return render(original, presets["flat"], frozenset({Format.PNG}), options).data
+
+    assert catalogue.settings.render.png_compression == 2
+    assert stored == rendered(0)
+    assert len(stored) > 1.5 * len(rendered(2))

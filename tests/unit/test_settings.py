@@ -46,6 +46,8 @@ embedded_worker = false
 [render]
 originals = "/srv/photos"
 sign_key = "from-toml"
+[convert]
+convert_avif_effort = 5
 [presets]
 tiny = "w=16"
 """,
@@ -57,6 +59,7 @@ tiny = "w=16"
     assert settings.server.embedded_worker is False
     assert settings.render.originals == Path("/srv/photos")
     assert settings.render.sign_key == "from-toml"
+    assert (settings.convert.convert_avif_effort, settings.render.avif_effort) == (5, 0)
     assert dict(settings.presets) == {"tiny": "w=16"}
 
 
@@ -147,6 +150,7 @@ def test_every_environment_variable_names_one_field() -> None:
         ({"ENLARGER_RENDER_THREADS": "-1"}, r"render_threads -1 is out of range \(>= 0\)"),
         ({"ENLARGER_DEADLINE_S": "0"}, r"deadline_s 0.0 is out of range \(> 0\)"),
         ({"ENLARGER_AVIF_EFFORT": "10"}, r"avif_effort 10 is out of range \(0-9\)"),
+        ({"ENLARGER_CONVERT_WEBP_EFFORT": "7"}, r"convert_webp_effort 7 is out of range \(0-6\)"),
         ({"ENLARGER_MAX_ATTEMPTS": "0"}, r"max_attempts 0 is out of range \(>= 1\)"),
         ({"ENLARGER_FETCH_TIMEOUT_S": "-5"}, r"fetch_timeout_s -5.0 is out of range \(> 0\)"),
         (

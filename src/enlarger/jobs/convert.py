@@ -28,7 +28,7 @@ from enlarger.imaging import render, writable_formats
 from enlarger.jobs.protocol import ClaimedJob, PermanentJobError
 from enlarger.jobs.registry import HandlerRegistry, JobContext
 from enlarger.presets import spec_hash
-from enlarger.services import render_options
+from enlarger.services import preset_options
 from enlarger.spec.canonical import canonical
 from enlarger.spec.model import RenderSpec
 from enlarger.spec.negotiate import variant_accepts
@@ -52,7 +52,7 @@ def convert(context: JobContext, job: ClaimedJob) -> None:
         image_id, sha256, original_key = image.id, image.sha256, image.original_key
     store = context.store
     original = context.run_async(store.get(original_key))
-    options = render_options(context.settings.render)
+    options = preset_options(context.settings)
     writable = writable_formats()
 
     def preset_outputs(preset: str, spec: RenderSpec) -> list[Output]:

@@ -80,8 +80,13 @@ def jpeg_encoder_bytes(plan: Plan, output: Output, whole_image_held: bool) -> in
 
 
 def decoded_pixels(plan: Plan, loader: str) -> int:
-    """Pixels the load step decodes for the Plan's region: JPEG shrinks on load by 2, 4
-    or 8 and WebP by any factor, down to no less than the scaled size."""
+    """The load step's pixels for the Plan's region, counted at the coarsest
+    shrink-on-load scale no smaller than the scaled size (JPEG by 2, 4 or 8, WebP by any
+    factor), whichever scale the decode takes. libvips' own choice (the default; not
+    ``fast_shrink_on_load``) leaves its kernel a 2x margin, so it decodes up to 4x these
+    pixels, but a baseline decode streams rows rather than holding them: a 24 MP JPEG into
+    1600 px adds 17-42 MB at either scale, where 6 M pixels (18 MB) are counted
+    (benchmarks/MEMORY.md). A progressive JPEG's coefficients are counted apart."""
     region = plan.region.width * plan.region.height
     scaled_width = max(plan.scaled[0], 1)
     ratio = plan.region.width / scaled_width
