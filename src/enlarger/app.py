@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute
 
 from enlarger.cache import open_results
 from enlarger.catalog.jobs import count_by_status
+from enlarger.catalog.migrations import migrate
 from enlarger.dialects import ImgixDialect, ThumborDialect
 from enlarger.errors import ConfigError
 from enlarger.http.access import AccessLog
@@ -48,13 +49,14 @@ from enlarger.origins.local import WebFolder
 from enlarger.origins.mounts import open_origins, shared_fetcher
 from enlarger.origins.store import StoreOrigin
 from enlarger.origins.web import OriginFetcher, ProxyOrigin
-from enlarger.services import Services, open_services, render_options, serving
+from enlarger.services import Migrate, Services, open_services, render_options, serving
 from enlarger.settings import RenderSettings, Settings, UnknownParams
 
 Component = Callable[[], AbstractAsyncContextManager[object]]
 
 
-def build_app(settings: Settings) -> Starlette:
+def build_app(settings: Settings, migrate_catalog: Migrate = migrate) -> Starlette:
+    """The whole HTTP service; ``migrate_catalog`` as ``open_services`` takes it."""
     server = settings.server
     several = server.processes > 1
     pool = RenderPool(
@@ -69,7 +71,7 @@ def build_app(settings: Settings) -> Starlette:
     ignore_unknown = settings.render.unknown_params is UnknownParams.IGNORE
     dialect = ImgixDialect(settings.render.sign_key, writable_formats(), ignore_unknown)
     folder = web_folder(settings.render)  # checked before anything is created
-    services = open_services(settings)
+    services = open_services(settings, migrate_catalog)
     metrics = observed(pool, services)
     results = open_results(settings.cache, services.store)
     results.observe(metrics)

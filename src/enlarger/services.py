@@ -8,7 +8,7 @@ to the upload path.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields, replace
 
@@ -20,6 +20,9 @@ from enlarger.imaging.runtime import configure
 from enlarger.presets import PresetSpecs, validate_presets
 from enlarger.settings import RenderSettings, Settings
 from enlarger.storage import ObjectStore, open_configured
+
+#: brings the catalog at a database URL to the newest schema (``catalog.migrations``).
+Migrate = Callable[[str], None]
 
 
 @dataclass(slots=True)
@@ -39,13 +42,14 @@ class Services:
         self.engine.dispose()
 
 
-def open_services(settings: Settings) -> Services:
-    """Everything a serving or working process shares; also tunes libvips for it."""
+def open_services(settings: Settings, migrate_catalog: Migrate = migrate) -> Services:
+    """Everything a serving or working process shares; also tunes libvips for it. A
+    long-running process migrates with ``migrate_apart``, so it never loads Alembic."""
     render = settings.render
     configure(render.vips_concurrency, render.malloc_arenas, render.malloc_mmap_threshold)
     preset_specs = validate_presets(settings.presets)
     url = database_url(settings)
-    migrate(url)
+    migrate_catalog(url)
     engine = make_engine(url)
     store = open_configured(settings)
     return Services(settings, store, engine, session_factory(engine), preset_specs)

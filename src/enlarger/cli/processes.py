@@ -40,6 +40,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from enlarger.app import build_app
+from enlarger.catalog.migrations import migrate_apart
 from enlarger.http.guarded_protocol import ConnectionLimits, protocol_with
 from enlarger.settings import ServerSettings, Settings
 
@@ -128,7 +129,7 @@ def serve_processes(settings: Settings, socks: Sequence[socket.socket]) -> None:
 
     try:
         with os.fdopen(ready_out, "wb") as ready:  # closed without a byte: the start failed
-            app = build_app(share(settings, 0, count))
+            app = build_app(share(settings, 0, count), migrate_apart)
             ready.write(bytes(count - 1))
         run_app(app, socks[0], settings.server, stop_children)
     finally:

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from enlarger.app import build_app
+from enlarger.catalog.migrations import migrate_apart
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.logs import configure_logging
 from enlarger.cli.options import ConfigOption, DataDirOption
@@ -65,7 +66,7 @@ def serve(
         # bound before anything is created
         socks = listening_sockets(settings.server.host, settings.server.port, count)
         sock = socks[0]
-        app = build_app(settings) if count == 1 else None
+        app = build_app(settings, migrate_apart) if count == 1 else None
     host_, port_ = sock.getsockname()[:2]
     shown_host = f"[{host_}]" if ":" in host_ else host_
     typer.echo(f"Enlarger listening on http://{shown_host}:{port_}")

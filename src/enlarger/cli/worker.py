@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from enlarger.catalog.migrations import migrate_apart
 from enlarger.cli.errors import reported_errors
 from enlarger.cli.logs import configure_logging
 from enlarger.cli.options import ConfigOption, DataDirOption
@@ -40,4 +41,4 @@ def worker(
             config_file=config, overrides={"queue_engine": engine, "data_dir": data_dir}
         )
         configure_logging()
-        run_worker(settings, concurrency)
+        run_worker(settings, concurrency, migrate_apart)

@@ -17,6 +17,7 @@ from types import FrameType
 
 import structlog
 
+from enlarger.catalog.migrations import migrate
 from enlarger.catalog.types import Session, sessionmaker
 from enlarger.errors import ConfigError
 from enlarger.jobs.embedded import EmbeddedQueue
@@ -25,7 +26,7 @@ from enlarger.jobs.rabbitmq import RabbitQueue
 from enlarger.jobs.registry import JobContext, build_registry
 from enlarger.jobs.runner import JobRunner
 from enlarger.presets import PresetSpecs
-from enlarger.services import open_services
+from enlarger.services import Migrate, open_services
 from enlarger.settings import QueueEngine, Settings
 from enlarger.storage import ObjectStore, open_configured
 
@@ -130,12 +131,14 @@ def job_slots(settings: Settings) -> int:
     return settings.jobs.worker_slots or os.cpu_count() or 1
 
 
-def run_worker(settings: Settings, concurrency: int | None = None) -> None:
+def run_worker(
+    settings: Settings, concurrency: int | None = None, migrate_catalog: Migrate = migrate
+) -> None:
     """``enlarger worker``: check the settings, migrate, then run jobs until SIGTERM/SIGINT.
 
     ``concurrency`` overrides ``worker_slots``.
     """
-    services = open_services(settings)
+    services = open_services(settings, migrate_catalog)
     queue = build_queue(settings, services.sessions, lambda: services.store, services.preset_specs)
     slots = concurrency or job_slots(settings)
     worker = Worker(queue, slots)

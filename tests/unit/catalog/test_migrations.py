@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -17,7 +18,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from enlarger.catalog.db import make_engine
 from enlarger.catalog.derivatives import preset_derivatives, replace_preset
-from enlarger.catalog.migrations import VERSIONS_DIR, alembic_config, head_revision, migrate
+from enlarger.catalog.migrations import (
+    VERSIONS_DIR,
+    MigrationFailed,
+    alembic_config,
+    head_revision,
+    migrate,
+    migrate_apart,
+)
 from enlarger.catalog.models import Base
 from tests.unit.catalog.test_repository import added_image, record
 
@@ -62,6 +70,32 @@ def test_a_current_database_is_recognised_without_importing_alembic(database_url
     )
     ran = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert ran.stdout.strip() == "False", ran.stderr
+
+
+def test_migrating_apart_leaves_the_calling_process_without_alembic(database_url: str) -> None:
+    """``serve`` and ``worker`` migrate in an interpreter of their own: a database that
+    needs migrating ends at the head, and the caller never imports Alembic."""
+    _to(database_url, "0002", command.downgrade)
+    check = (
+        "import sys; from enlarger.catalog.migrations import at_head, migrate_apart; "
+        f"url = {database_url!r}; migrate_apart(url); "
+        "print(at_head(url), 'alembic' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == "True False", ran.stderr
+
+
+def test_a_failed_migration_apart_says_why(database_url: str, catalog_engine: Engine) -> None:
+    def set_version(revision: str) -> None:
+        with catalog_engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+
+    set_version("zzzz")  # a revision this release does not know
+    try:
+        with pytest.raises(MigrationFailed, match=r"migrating the catalog failed: .*'zzzz'"):
+            migrate_apart(database_url)
+    finally:
+        set_version(head_revision())
 
 
 def test_0003_keeps_the_derivatives_and_its_downgrade_keeps_one_per_preset(
