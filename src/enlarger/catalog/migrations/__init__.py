@@ -51,7 +51,7 @@ def migrate(database_url: str, revision: str = "head") -> None:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:id)"), {"id": _ADVISORY_LOCK_ID}
                 )
-            if revision == "head" and current_revision(connection) == head_revision():
+            if revision == "head" and _at_head(connection):
                 return
             from alembic import command
 
@@ -94,9 +94,13 @@ def at_head(database_url: str) -> bool:
     engine = make_engine(database_url)
     try:
         with engine.connect() as connection:
-            return current_revision(connection) == head_revision()
+            return _at_head(connection)
     finally:
         engine.dispose()
+
+
+def _at_head(connection: Connection) -> bool:
+    return current_revision(connection) == head_revision()
 
 
 def head_revision() -> str:
