@@ -34,7 +34,7 @@ from enlarger.http.methods import one_route_per_path
 from enlarger.http.metrics import Metrics, metrics_routes
 from enlarger.http.openapi import openapi_routes
 from enlarger.http.optimize import optimize_api
-from enlarger.http.pool import KEEP_FREE_BYTES, RenderPool
+from enlarger.http.pool import RenderPool
 from enlarger.http.presets import preset_routes
 from enlarger.http.purge import purge_routes
 from enlarger.http.render import Renderer, web_folder_routes
@@ -65,7 +65,7 @@ def build_app(settings: Settings, migrate_catalog: Migrate = migrate) -> Starlet
         server.render_pixels_in_flight,
         server.render_wait_s,
         ServerRenderLock(Path(settings.data_dir) / SERVER_LOCK_FILE) if several else None,
-        KEEP_FREE_BYTES // max(server.processes, 1),
+        settings.render.malloc_keep_free_bytes // max(server.processes, 1),
     )
     options = render_options(settings.render)
     ignore_unknown = settings.render.unknown_params is UnknownParams.IGNORE

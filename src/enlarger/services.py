@@ -46,7 +46,12 @@ def open_services(settings: Settings, migrate_catalog: Migrate = migrate) -> Ser
     """Everything a serving or working process shares; also tunes libvips for it. A
     long-running process migrates with ``migrate_apart``, so it never loads Alembic."""
     render = settings.render
-    configure(render.vips_concurrency, render.malloc_arenas, render.malloc_mmap_threshold)
+    configure(
+        render.vips_concurrency,
+        render.malloc_arenas,
+        render.malloc_mmap_threshold,
+        render.malloc_trim_threshold,
+    )
     preset_specs = validate_presets(settings.presets)
     url = database_url(settings)
     migrate_catalog(url)

@@ -154,6 +154,14 @@ class RenderSettings(Section):
     #: glibc's mmap threshold in bytes, fixed (0: glibc's, which grows to 32 MB and then
     #: keeps large freed buffers resident); benchmarks/MEMORY.md.
     malloc_mmap_threshold: Annotated[int, COUNT] = 131072
+    #: glibc's trim threshold in bytes, fixed (0: glibc's): free memory at the top of an
+    #: arena beyond it goes back to the system at once, whatever the render pool keeps.
+    malloc_trim_threshold: Annotated[int, COUNT] = 0
+    #: what glibc may keep free in its arenas after a render for the next ones to reuse
+    #: (the server's, shared out among its processes; 0: everything back after each).
+    #: Defaults sized for 300 MB; with memory to spare, 96 MB kept and a trim threshold
+    #: of 8 MB take about a fifth off a 2.5 MP JPEG render's CPU (benchmarks/MEMORY.md).
+    malloc_keep_free_bytes: Annotated[int, COUNT] = 48 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

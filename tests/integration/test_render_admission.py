@@ -4,7 +4,10 @@ are bounded, uploads are admitted by bytes in flight."""
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import dataclasses
+import os
 import subprocess
 import sys
 import threading
@@ -22,7 +25,7 @@ from enlarger.cache.layered import open_results
 from enlarger.dialects import ImgixDialect
 from enlarger.errors import Overloaded
 from enlarger.http.errors import EXCEPTION_HANDLERS
-from enlarger.http.pool import Admitted, RenderPool
+from enlarger.http.pool import LARGE_JOB_PIXELS, Admitted, RenderPool
 from enlarger.http.render import Renderer, web_folder_routes
 from enlarger.http.server_lock import Hold, ServerRenderLock
 from enlarger.imaging import writable_formats
@@ -426,3 +429,48 @@ def test_the_lock_of_a_killed_holder_is_free_at_once(tmp_path: Path) -> None:
         holder.wait(10)
         if holder.stdout is not None:
             holder.stdout.close()
+
+
+def _resident_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator only")
+async def test_a_large_job_starts_with_the_memory_kept_free_handed_back() -> None:
+    """What glibc keeps free after small jobs (for the next ones to reuse) is handed back
+    before a large job decodes, so it never adds to that job's peak."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    block = 64 * 1024  # under glibc's mmap threshold: from the arena
+
+    def leave_40_mb_free() -> int:
+        blocks = [libc.malloc(block) for _ in range(640)]
+        for address in blocks:
+            ctypes.memset(address, 1, block)  # resident
+        guard = libc.malloc(block)  # above them all: the arena's top cannot shrink
+        for address in blocks:
+            libc.free(address)
+        return int(guard)
+
+    pool = RenderPool(threads=1, queue=0, pixels=0, keep_free_bytes=1 << 30)
+    try:
+        guard = await pool.run(leave_40_mb_free)
+        kept = _resident_bytes()
+
+        async def large_job() -> int:
+            async with pool.admission(0) as admitted:
+
+                def settle_large() -> int:
+                    admitted.settle(LARGE_JOB_PIXELS)
+                    return _resident_bytes()
+
+                return await admitted.run(settle_large)
+
+        settled = await large_job()
+    finally:
+        pool.close()
+    libc.free(guard)
+    assert settled < kept - 30 * 1024 * 1024

@@ -151,6 +151,10 @@ def test_every_environment_variable_names_one_field() -> None:
         ({"ENLARGER_DEADLINE_S": "0"}, r"deadline_s 0.0 is out of range \(> 0\)"),
         ({"ENLARGER_AVIF_EFFORT": "10"}, r"avif_effort 10 is out of range \(0-9\)"),
         ({"ENLARGER_CONVERT_WEBP_EFFORT": "7"}, r"convert_webp_effort 7 is out of range \(0-6\)"),
+        (
+            {"ENLARGER_MALLOC_TRIM_THRESHOLD": "-1"},
+            r"malloc_trim_threshold -1 is out of range \(>= 0\)",
+        ),
         ({"ENLARGER_MAX_ATTEMPTS": "0"}, r"max_attempts 0 is out of range \(>= 1\)"),
         ({"ENLARGER_FETCH_TIMEOUT_S": "-5"}, r"fetch_timeout_s -5.0 is out of range \(> 0\)"),
         (

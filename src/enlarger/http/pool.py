@@ -47,12 +47,11 @@ SERVICE_WEIGHT = 0.2
 #: all of it after a large job (a 24 MP source's render at 2 K or more; not a 2.5 MP
 #: photo's re-encode, whose 9.6 M include its encoder's coefficients: trimming after it
 #: cost 2,000 page faults, 2.7 CPU-ms, a render), which leaves much behind that the next
-#: renders rarely reuse; after any other job only what passes
-#: ``KEEP_FREE_BYTES`` (the server's, shared out among its processes), since the next
-#: renders of its size reuse it (a 2 MP photo's leaves about 25 MB, and faulting that in
-#: again costs each render 10-15% more CPU).
+#: renders rarely reuse; after any other job only what passes ``keep_free_bytes``
+#: (``[render] malloc_keep_free_bytes``, shared out among the server's processes), since
+#: the next renders of its size reuse it. A large job also starts with all of it handed
+#: back, so what the arenas keep is not added to its peak.
 LARGE_JOB_PIXELS = 16_000_000
-KEEP_FREE_BYTES = 48 * 1024 * 1024
 
 
 class Admitted:
@@ -113,7 +112,7 @@ class RenderPool:
         pixels: int = 0,
         wait_s: float = 0.0,
         server_lock: ServerRenderLock | None = None,
-        keep_free_bytes: int = KEEP_FREE_BYTES,
+        keep_free_bytes: int = 0,
     ) -> None:
         self.threads = threads or os.cpu_count() or 1
         self.queue = max(queue, 0)
@@ -206,6 +205,8 @@ class RenderPool:
         return Admitted(self, cost)
 
     def _settle(self, admitted: Admitted, cost: int) -> None:
+        if cost >= LARGE_JOB_PIXELS:
+            release_free_memory(0)
         with self._changed:
             self._cost += cost - admitted.cost
             admitted.cost = cost

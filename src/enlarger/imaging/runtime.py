@@ -26,17 +26,22 @@ import pyvips
 #: block is its own mapping.
 _M_ARENA_MAX = -8
 _M_MMAP_THRESHOLD = -3
+_M_TRIM_THRESHOLD = -1
 
 
-def configure(concurrency: int, malloc_arenas: int, mmap_threshold: int = 0) -> None:
-    """Set libvips' threads per operation (0: libvips' default), glibc's arena cap and its
-    mmap threshold in bytes (0: glibc's own)."""
+def configure(
+    concurrency: int, malloc_arenas: int, mmap_threshold: int = 0, trim_threshold: int = 0
+) -> None:
+    """Set libvips' threads per operation (0: libvips' default), glibc's arena cap, its
+    mmap threshold and its trim threshold in bytes (0: glibc's own)."""
     if concurrency > 0:
         pyvips.concurrency_set(concurrency)
     if malloc_arenas > 0:
         _mallopt(_M_ARENA_MAX, malloc_arenas)
     if mmap_threshold > 0:
         _mallopt(_M_MMAP_THRESHOLD, mmap_threshold)
+    if trim_threshold > 0:
+        _mallopt(_M_TRIM_THRESHOLD, trim_threshold)
 
 
 def release_free_memory(keep_bytes: int) -> None:
