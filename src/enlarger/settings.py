@@ -160,7 +160,7 @@ class RenderSettings(Section):
     #: what glibc may keep free in its arenas after a render for the next ones to reuse
     #: (the server's, shared out among its processes; 0: everything back after each).
     #: Defaults sized for 300 MB; with memory to spare, 96 MB kept and a trim threshold
-    #: of 8 MB take about a fifth off a 2.5 MP JPEG render's CPU (benchmarks/MEMORY.md).
+    #: of 8 MB take 10-15% off a JPEG render's CPU, 10 MB more (benchmarks/MEMORY.md).
     malloc_keep_free_bytes: Annotated[int, COUNT] = 48 * 1024 * 1024
 
 
